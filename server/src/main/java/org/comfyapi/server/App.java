@@ -1,0 +1,142 @@
+package org.comfyapi.server;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.comfyapi.server.comfy.ComfyClient;
+import org.comfyapi.server.comfy.ComfyEvents;
+import org.comfyapi.server.comfy.ComfySupervisor;
+import org.comfyapi.server.comfy.ModelCatalog;
+import org.comfyapi.server.config.Config;
+import org.comfyapi.server.config.ConfigException;
+import org.comfyapi.server.config.ConfigLoader;
+import org.comfyapi.server.http.HttpApi;
+import org.comfyapi.server.http.OpenApiDocument;
+import org.comfyapi.server.log.Log;
+import org.comfyapi.server.prompt.ComfyRunner;
+import org.comfyapi.server.prompt.OutputCollector;
+import org.comfyapi.server.prompt.PromptPreprocessor;
+import org.comfyapi.server.prompt.PromptRequest;
+import org.comfyapi.server.prompt.PromptResult;
+import org.comfyapi.server.prompt.PromptService;
+
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.IntConsumer;
+
+/** Wires the parts together and runs the start-up sequence of SPEC section 1. */
+public final class App implements AutoCloseable {
+    private static final Log LOG = Log.get("app");
+
+    private final Config config;
+    private final ComfyClient client;
+    private final ComfyEvents events;
+    private final ComfySupervisor supervisor;
+    private final PromptService prompts;
+    private final HttpApi http;
+    private volatile boolean healthy;
+    private ObjectNode warmupPrompt;
+
+    public App(Config config, IntConsumer fatalExit) {
+        this.config = config;
+        this.client = new ComfyClient(config.comfyBaseUri());
+        this.events = new ComfyEvents(UUID.randomUUID().toString(), config.comfyWebsocketUri(""));
+        this.supervisor = new ComfySupervisor(config, client, events, fatalExit);
+        ComfyRunner runner = new ComfyRunner(client, events, supervisor::isAlive);
+        this.prompts = new PromptService(new PromptPreprocessor(config.prependFilenames()), runner,
+                new OutputCollector(config.outputDir(), config.tempDir()));
+        this.http = new HttpApi(config, prompts, new ModelCatalog(client, config.modelDir()), new HttpApi.Probes() {
+            @Override
+            public boolean healthy() {
+                return healthy;
+            }
+
+            @Override
+            public boolean ready() {
+                return isReady();
+            }
+        }, new OpenApiDocument(config.version()));
+    }
+
+    /** Starts everything; throws when ComfyUI never comes up or the warmup fails. */
+    public void start() throws Exception {
+        warmupPrompt = config.warmupPrompt().orElseGet(this::fetchWarmup);
+        supervisor.start();
+        events.start();
+        awaitWebsocket();
+        http.start();
+        supervisor.afterStart(this::warmup);
+        supervisor.warm();
+        healthy = true;
+        LOG.info("ready", "port", http.port());
+    }
+
+    private ObjectNode fetchWarmup() {
+        Optional<String> url = config.warmupSource().filter(s -> s.startsWith("http://") || s.startsWith("https://"));
+        if (url.isEmpty()) return null;
+        try (HttpClient web = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NORMAL).build()) {
+            HttpResponse<String> response = web.send(HttpRequest.newBuilder(java.net.URI.create(url.get()))
+                    .timeout(Duration.ofSeconds(60)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() / 100 != 2) {
+                throw new ConfigException("WARMUP_PROMPT_URL", "answered HTTP " + response.statusCode());
+            }
+            return ConfigLoader.parseWarmup("WARMUP_PROMPT_URL", response.body());
+        } catch (IOException e) {
+            throw new ConfigException("WARMUP_PROMPT_URL", "cannot fetch (" + e.getClass().getSimpleName() + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConfigException("WARMUP_PROMPT_URL", "interrupted while fetching");
+        }
+    }
+
+    private void awaitWebsocket() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!events.isConnected() && System.nanoTime() < deadline) Thread.sleep(20);
+        if (!events.isConnected()) LOG.warn("websocket not connected yet; prompts fall back to history polling");
+    }
+
+    private void warmup() throws InterruptedException {
+        if (warmupPrompt == null) return;
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.set("prompt", warmupPrompt);
+        body.put("id", "warmup-" + UUID.randomUUID().toString().substring(0, 8));
+        long started = System.currentTimeMillis();
+        PromptResult result = prompts.run(PromptRequest.parse(body));
+        result.deleteFiles();
+        LOG.info("warmup finished", "ms", System.currentTimeMillis() - started, "outputs", result.files().size());
+    }
+
+    private boolean isReady() {
+        if (!healthy || !supervisor.isReady()) return false;
+        if (config.maxQueueDepth() <= 0) return true;
+        int remaining = events.isConnected() ? events.queueRemaining() : -1;
+        if (remaining < 0) {
+            try {
+                remaining = client.queueRemaining();
+            } catch (RuntimeException e) {
+                return false;
+            }
+        }
+        return remaining < config.maxQueueDepth();
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    public ComfyEvents events() {
+        return events;
+    }
+
+    @Override
+    public void close() {
+        http.close();
+        events.close();
+        supervisor.close();
+    }
+}

@@ -1,0 +1,39 @@
+package org.comfyapi.server;
+
+import org.comfyapi.server.config.Config;
+import org.comfyapi.server.config.ConfigException;
+import org.comfyapi.server.config.ConfigLoader;
+import org.comfyapi.server.log.Log;
+
+/** Entry point: read the environment, start, and stop ComfyUI with us on SIGTERM/SIGINT. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        Config config;
+        try {
+            config = ConfigLoader.load(System.getenv());
+        } catch (ConfigException e) {
+            System.err.println("Invalid configuration: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Log.configure(config.logLevel(), config.logJson());
+        Log log = Log.get("main");
+        App app = new App(config, code -> {
+            log.error("exiting", "code", code);
+            System.exit(code);
+        });
+        Runtime.getRuntime().addShutdownHook(new Thread(app::close, "shutdown"));
+        try {
+            app.start();
+        } catch (ConfigException e) {
+            log.error("Invalid configuration: " + e.getMessage());
+            System.exit(2);
+        } catch (Exception e) {
+            log.error("start-up failed: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+}

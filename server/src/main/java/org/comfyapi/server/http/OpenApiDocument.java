@@ -1,0 +1,189 @@
+package org.comfyapi.server.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** The OpenAPI 3 description of every route, served at {@code /docs/json} and {@code /docs/yaml}. */
+public final class OpenApiDocument {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ObjectNode root = JSON.createObjectNode();
+    private final ObjectNode paths;
+    private final ObjectNode schemas;
+
+    public OpenApiDocument(String version) {
+        root.put("openapi", "3.0.3");
+        root.putObject("info")
+                .put("title", "comfyui-api")
+                .put("version", version)
+                .put("description", "A stateless HTTP API in front of ComfyUI: run any API-format graph and "
+                        + "get its outputs back as base64, by webhook or in object storage.");
+        paths = root.putObject("paths");
+        schemas = root.putObject("components").putObject("schemas");
+        addSchemas();
+        addCoreRoutes();
+    }
+
+    public ObjectNode json() {
+        return root;
+    }
+
+    /** Adds a POST route whose body and 200 response are given as schemas. */
+    public void addPost(String path, String tag, String summary, String description, ObjectNode requestSchema,
+                        ObjectNode okSchema) {
+        ObjectNode op = paths.putObject(path).putObject("post");
+        op.putArray("tags").add(tag);
+        op.put("summary", summary);
+        if (description != null) op.put("description", description);
+        op.putObject("requestBody").put("required", true).putObject("content")
+                .putObject("application/json").set("schema", requestSchema);
+        ObjectNode responses = op.putObject("responses");
+        response(responses, "200", "Finished; outputs in the body", okSchema);
+        response(responses, "202", "Accepted; results go to the webhook or storage", ref("AsyncResponse"));
+        response(responses, "400", "Invalid request, or ComfyUI refused the graph", ref("Error"));
+        response(responses, "413", "Body larger than MAX_BODY_SIZE_MB", ref("Error"));
+        response(responses, "500", "ComfyUI failed while running the graph", ref("Error"));
+        response(responses, "502", "ComfyUI is unreachable or died", ref("Error"));
+    }
+
+    private void addCoreRoutes() {
+        get("/health", "probes", "Liveness: 200 once the warmup has finished",
+                statusSchema());
+        get("/ready", "probes", "Readiness: 200 when warm, ComfyUI is up and the queue is below MAX_QUEUE_DEPTH",
+                statusSchema());
+        get("/models", "models", "Model files per model folder", obj().put("type", "object")
+                .set("additionalProperties", obj().put("type", "array").set("items", str())));
+        addPost("/prompt", "prompt", "Run an API-format ComfyUI graph",
+                "Inputs given as base64, data URIs, http(s) or s3 URLs are fetched first; outputs come back as "
+                        + "base64, or go to a webhook or object storage.", ref("PromptRequest"), ref("PromptResponse"));
+        ObjectNode interrupt = paths.putObject("/interrupt").putObject("post");
+        interrupt.putArray("tags").add("prompt");
+        interrupt.put("summary", "Interrupt a queued or running prompt by its request id");
+        interrupt.putObject("requestBody").put("required", true).putObject("content")
+                .putObject("application/json").set("schema", idSchema());
+        ObjectNode responses = interrupt.putObject("responses");
+        ObjectNode interrupted = idSchema();
+        interrupted.remove("required");
+        ((ObjectNode) interrupted.get("properties")).set("interrupted",
+                obj().put("type", "string").set("enum", arr("success", "failed")));
+        response(responses, "200", "Interrupted", interrupted);
+        response(responses, "404", "No such prompt in flight", interrupted);
+    }
+
+    private void get(String path, String tag, String summary, ObjectNode schema) {
+        ObjectNode op = paths.putObject(path).putObject("get");
+        op.putArray("tags").add(tag);
+        op.put("summary", summary);
+        ObjectNode responses = op.putObject("responses");
+        response(responses, "200", "OK", schema);
+        if (path.equals("/health") || path.equals("/ready")) {
+            response(responses, path.equals("/health") ? "500" : "503", "Not yet", schema);
+        }
+    }
+
+    private void addSchemas() {
+        ObjectNode node = obj().put("type", "object");
+        node.set("properties", obj()
+                .<ObjectNode>set("class_type", str())
+                .<ObjectNode>set("inputs", obj().put("type", "object").put("additionalProperties", true))
+                .set("_meta", obj().put("type", "object").put("additionalProperties", true)));
+        node.set("required", arr("class_type", "inputs"));
+        schemas.set("ComfyNode", node);
+
+        ObjectNode request = obj().put("type", "object");
+        ObjectNode props = request.putObject("properties");
+        props.set("prompt", obj().put("type", "object").put("description", "API-format graph: node id to node")
+                .set("additionalProperties", ref("ComfyNode")));
+        props.set("id", str().put("description", "Request id; default a new UUID. It prefixes output filenames."));
+        props.set("webhook", str().put("format", "uri").put("description",
+                "Legacy webhook: one output.complete POST per file, prompt.failed on failure"));
+        props.set("webhook_v2", str().put("format", "uri").put("description",
+                "Signed (Standard Webhooks) prompt.complete / prompt.failed POST"));
+        props.set("convert_output", obj().put("type", "object").<ObjectNode>set("properties", obj()
+                .<ObjectNode>set("format", obj().put("type", "string").set("enum", arr("jpeg", "jpg", "webp")))
+                .set("options", obj().put("type", "object").put("additionalProperties", true))));
+        props.set("s3", obj().put("type", "object").set("properties", obj()
+                .<ObjectNode>set("bucket", str()).<ObjectNode>set("prefix", str())
+                .set("async", obj().put("type", "boolean"))));
+        request.set("required", arr("prompt"));
+        schemas.set("PromptRequest", request);
+
+        ObjectNode response = obj().put("type", "object");
+        ObjectNode rprops = response.putObject("properties");
+        rprops.set("id", str());
+        rprops.set("prompt", obj().put("type", "object").set("additionalProperties", ref("ComfyNode")));
+        rprops.set("images", obj().put("type", "array").put("description",
+                "Base64 file contents, or URLs when uploading").set("items", str()));
+        rprops.set("filenames", obj().put("type", "array").set("items", str()));
+        ObjectNode stats = obj().put("type", "object");
+        ObjectNode sprops = stats.putObject("properties");
+        ObjectNode nodeStart = obj().put("type", "object");
+        nodeStart.putObject("properties").set("start", integer());
+        ObjectNode nodes = obj().put("type", "object");
+        nodes.set("additionalProperties", nodeStart);
+        ObjectNode execution = obj().put("type", "object");
+        ObjectNode eprops = execution.putObject("properties");
+        eprops.set("start", integer());
+        eprops.set("end", integer());
+        eprops.set("duration", integer());
+        eprops.set("nodes", nodes);
+        sprops.set("comfy_execution", execution);
+        for (String key : new String[]{"preprocess_time", "comfy_round_trip_time", "postprocess_time",
+                "upload_time", "total_time"}) {
+            sprops.set(key, integer());
+        }
+        rprops.set("stats", stats);
+        schemas.set("PromptResponse", response);
+
+        schemas.set("AsyncResponse", obj().put("type", "object").set("properties", obj()
+                .<ObjectNode>set("id", str()).set("status", str())));
+        ObjectNode error = obj().put("type", "object");
+        error.set("properties", obj().<ObjectNode>set("error", str()).<ObjectNode>set("location", str())
+                .set("node_errors", obj().put("type", "object").put("additionalProperties", true)));
+        error.set("required", arr("error"));
+        schemas.set("Error", error);
+    }
+
+    private static void response(ObjectNode responses, String code, String description, ObjectNode schema) {
+        responses.putObject(code).put("description", description).putObject("content")
+                .putObject("application/json").set("schema", schema);
+    }
+
+    private static ObjectNode ref(String name) {
+        return obj().put("$ref", "#/components/schemas/" + name);
+    }
+
+    private static ObjectNode statusSchema() {
+        ObjectNode schema = obj().put("type", "object");
+        ObjectNode props = schema.putObject("properties");
+        props.set("status", str());
+        props.set("version", str());
+        return schema;
+    }
+
+    private static ObjectNode idSchema() {
+        ObjectNode schema = obj().put("type", "object");
+        schema.putObject("properties").set("id", str());
+        schema.set("required", arr("id"));
+        return schema;
+    }
+
+    private static ObjectNode obj() {
+        return JSON.createObjectNode();
+    }
+
+    private static ObjectNode str() {
+        return obj().put("type", "string");
+    }
+
+    private static ObjectNode integer() {
+        return obj().put("type", "integer");
+    }
+
+    private static ArrayNode arr(String... values) {
+        ArrayNode array = JSON.createArrayNode();
+        for (String v : values) array.add(v);
+        return array;
+    }
+}

@@ -1,0 +1,63 @@
+package org.comfyapi.server.prompt;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.comfyapi.server.http.ApiException;
+
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * A checked {@code POST /prompt} body. {@code body} keeps every field the user sent, so responses
+ * can echo it; {@code prompt} is the graph that preprocessing rewrites.
+ */
+public record PromptRequest(String id, ObjectNode prompt, ObjectNode body) {
+    private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+
+    public static PromptRequest parse(JsonNode json) {
+        if (json == null || !json.isObject()) {
+            throw ApiException.badRequest("Request body must be a JSON object", "body");
+        }
+        ObjectNode body = (ObjectNode) json;
+        JsonNode prompt = body.get("prompt");
+        if (prompt == null || prompt.isNull()) {
+            throw ApiException.badRequest("\"prompt\" is required", "prompt");
+        }
+        if (!prompt.isObject()) {
+            throw ApiException.badRequest("\"prompt\" must be an object of node id to node", "prompt");
+        }
+        checkGraph((ObjectNode) prompt);
+        return new PromptRequest(id(body.get("id")), (ObjectNode) prompt, body);
+    }
+
+    private static String id(JsonNode id) {
+        if (id == null || id.isNull()) return UUID.randomUUID().toString();
+        if (!id.isTextual() || !SAFE_ID.matcher(id.asText()).matches() || id.asText().equals("..")
+                || id.asText().equals(".")) {
+            throw ApiException.badRequest(
+                    "\"id\" must be a string of 1-128 letters, digits, '.', '_' or '-' (it names output files)", "id");
+        }
+        return id.asText();
+    }
+
+    static void checkGraph(ObjectNode prompt) {
+        if (prompt.isEmpty()) throw ApiException.badRequest("\"prompt\" has no nodes", "prompt");
+        for (var entry : prompt.properties()) {
+            String where = "prompt." + entry.getKey();
+            JsonNode node = entry.getValue();
+            if (!node.isObject()) throw ApiException.badRequest("Node must be an object", where);
+            if (!node.path("class_type").isTextual() || node.get("class_type").asText().isBlank()) {
+                throw ApiException.badRequest("Node must have a \"class_type\" string", where + ".class_type");
+            }
+            JsonNode inputs = node.get("inputs");
+            if (inputs != null && !inputs.isObject()) {
+                throw ApiException.badRequest("\"inputs\" must be an object", where + ".inputs");
+            }
+        }
+    }
+
+    public String field(String name) {
+        JsonNode value = body.get(name);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+}

@@ -1,0 +1,44 @@
+package org.comfyapi.server.prompt;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.comfyapi.server.log.Log;
+
+import java.util.List;
+
+/** The one-way path of a prompt: preprocess, run at ComfyUI, collect outputs. Delivery is the caller's. */
+public final class PromptService {
+    private static final Log LOG = Log.get("prompt");
+
+    private final PromptPreprocessor preprocessor;
+    private final ComfyRunner runner;
+    private final OutputCollector collector;
+
+    public PromptService(PromptPreprocessor preprocessor, ComfyRunner runner, OutputCollector collector) {
+        this.preprocessor = preprocessor;
+        this.runner = runner;
+        this.collector = collector;
+    }
+
+    public ObjectNode preprocess(PromptRequest request) {
+        return preprocessor.apply(request.prompt(), request.id());
+    }
+
+    public PromptResult run(PromptRequest request) throws InterruptedException {
+        long started = System.currentTimeMillis();
+        ObjectNode graph = preprocess(request);
+        long queuedAt = System.currentTimeMillis();
+        LOG.info("prompt accepted", "request_id", request.id(), "nodes", graph.size());
+        ComfyRun run = runner.run(request.id(), graph);
+        long doneAt = System.currentTimeMillis();
+        List<OutputFile> files = collector.collect(request.id(), run.history());
+        long collectedAt = System.currentTimeMillis();
+        LOG.info("prompt finished", "request_id", request.id(), "outputs", files.size(),
+                "comfy_ms", doneAt - queuedAt);
+        return new PromptResult(request, graph, files, started, queuedAt - started, run, doneAt - queuedAt,
+                collectedAt - doneAt);
+    }
+
+    public boolean interrupt(String requestId) {
+        return runner.interrupt(requestId);
+    }
+}

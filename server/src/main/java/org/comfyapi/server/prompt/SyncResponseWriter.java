@@ -1,0 +1,72 @@
+package org.comfyapi.server.prompt;
+
+import com.fasterxml.jackson.core.Base64Variants;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Writes the synchronous 200 body straight to the socket: the request echoed, then each output as
+ * base64 streamed from disk, so a large output is never held in memory.
+ */
+public final class SyncResponseWriter {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> OWN_FIELDS = Set.of("id", "prompt", "images", "filenames", "stats");
+
+    public void write(OutputStream out, PromptResult result) throws IOException {
+        PromptStats stats = result.stats(0);
+        try (JsonGenerator gen = JSON.getFactory().createGenerator(out)) {
+            gen.writeStartObject();
+            for (var field : result.request().body().properties()) {
+                if (OWN_FIELDS.contains(field.getKey())) continue;
+                gen.writeFieldName(field.getKey());
+                JSON.writeTree(gen, field.getValue());
+            }
+            gen.writeStringField("id", result.request().id());
+            gen.writeFieldName("prompt");
+            JSON.writeTree(gen, result.graph());
+            gen.writeArrayFieldStart("images");
+            for (OutputFile file : result.files()) {
+                long size = Files.size(file.path());
+                try (InputStream in = Files.newInputStream(file.path())) {
+                    gen.writeBinary(Base64Variants.MIME_NO_LINEFEEDS, in, size <= Integer.MAX_VALUE ? (int) size : -1);
+                }
+            }
+            gen.writeEndArray();
+            gen.writeArrayFieldStart("filenames");
+            for (OutputFile file : result.files()) gen.writeString(file.filename());
+            gen.writeEndArray();
+            gen.writeFieldName("stats");
+            writeStats(gen, stats);
+            gen.writeEndObject();
+        }
+    }
+
+    public static void writeStats(JsonGenerator gen, PromptStats stats) throws IOException {
+        gen.writeStartObject();
+        gen.writeObjectFieldStart("comfy_execution");
+        gen.writeNumberField("start", stats.comfyStart());
+        gen.writeNumberField("end", stats.comfyEnd());
+        gen.writeNumberField("duration", Math.max(0, stats.comfyEnd() - stats.comfyStart()));
+        gen.writeObjectFieldStart("nodes");
+        for (Map.Entry<String, Long> node : stats.nodeStarts().entrySet()) {
+            gen.writeObjectFieldStart(node.getKey());
+            gen.writeNumberField("start", node.getValue());
+            gen.writeEndObject();
+        }
+        gen.writeEndObject();
+        gen.writeEndObject();
+        gen.writeNumberField("preprocess_time", stats.preprocessTime());
+        gen.writeNumberField("comfy_round_trip_time", stats.comfyRoundTripTime());
+        gen.writeNumberField("postprocess_time", stats.postprocessTime());
+        gen.writeNumberField("upload_time", stats.uploadTime());
+        gen.writeNumberField("total_time", stats.totalTime());
+        gen.writeEndObject();
+    }
+}
