@@ -87,14 +87,17 @@ final class ConversionSpecParser {
             return node != null && node.has(name);
         }
 
-        /** sharp prefers the first spelling when it holds a boolean, else reads the second. */
+        /**
+         * Which of two spellings to read: like sharp, the first one when it holds a boolean, else the
+         * second one; but a wrongly typed first spelling with no second one is read, so that it is rejected.
+         */
         String spelling(String preferred, String other) {
-            return has(preferred) && node.get(preferred).isBoolean() ? preferred : other;
+            return has(preferred) && (node.get(preferred).isBoolean() || !has(other)) ? preferred : other;
         }
 
         /** As {@link #spelling}, for a numeric option. */
         String numberSpelling(String preferred, String other) {
-            return has(preferred) && node.get(preferred).isNumber() ? preferred : other;
+            return has(preferred) && (node.get(preferred).isNumber() || !has(other)) ? preferred : other;
         }
 
         boolean bool(String name, boolean fallback) {

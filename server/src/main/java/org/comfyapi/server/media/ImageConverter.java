@@ -131,6 +131,7 @@ public final class ImageConverter implements AutoCloseable {
     }
 
     private void encode(Path source, ConversionSpec spec, Path out) throws ImageConversionException {
+        VipsWarnings.capture();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment in = arena.allocateFrom(source.toString());
             MemorySegment outName = arena.allocateFrom(out.toString());
@@ -155,6 +156,8 @@ public final class ImageConverter implements AutoCloseable {
             if (status != 0) {
                 throw failure("cannot convert " + source + " to " + spec.extension());
             }
+        } finally {
+            VipsWarnings.release();
         }
     }
 
@@ -175,6 +178,9 @@ public final class ImageConverter implements AutoCloseable {
 
     private ImageConversionException failure(String what) {
         String detail = vips.takeError();
+        if (detail.isEmpty()) {
+            detail = String.join("\n", VipsWarnings.release());
+        }
         return new ImageConversionException(detail.isEmpty() ? what : what + ": " + detail);
     }
 

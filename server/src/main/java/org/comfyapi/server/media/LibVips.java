@@ -11,6 +11,8 @@ import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,6 +85,7 @@ final class LibVips {
             handle("vips_cache_set_max", FunctionDescriptor.ofVoid(JAVA_INT)).invokeExact(0);
             // Only the loaders/savers sharp itself relies on; refuses e.g. matload or magick on sniffed input.
             handle("vips_block_untrusted_set", FunctionDescriptor.ofVoid(JAVA_INT)).invokeExact(1);
+            routeWarnings(global);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
@@ -224,6 +227,19 @@ final class LibVips {
         } catch (Throwable t) {
             throw rethrow(t);
         }
+    }
+
+    /** Sends the VIPS log domain's warnings to {@link VipsWarnings} rather than stderr. */
+    private void routeWarnings(Arena global) throws Throwable {
+        MethodHandle target = MethodHandles.lookup().findStatic(VipsWarnings.class, "onLog",
+                MethodType.methodType(void.class, MemorySegment.class, int.class, MemorySegment.class, MemorySegment.class));
+        MemorySegment callback = linker.upcallStub(target,
+                FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, ADDRESS, ADDRESS), global);
+        MethodHandle setHandler = handle("g_log_set_handler",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS));
+        int gLogLevelWarning = 1 << 4;
+        int ignored = (int) setHandler.invokeExact(global.allocateFrom("VIPS"), gLogLevelWarning, callback,
+                MemorySegment.NULL);
     }
 
     private int enumValue(String getType, String nick) {
