@@ -1,12 +1,12 @@
 package org.comfyapi.server.media;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.io.IOException;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
@@ -145,10 +145,10 @@ public final class ImageConverter implements AutoCloseable {
                     case JpegOptions o -> vips.jpegsave(image, outName, o.quality(), flag(o.progressive()),
                             o.chromaSubsampling() == ChromaSubsampling.YUV444 ? vips.subsampleOff : vips.subsampleOn,
                             flag(o.optimizeCoding()), flag(o.trellisQuantisation()), flag(o.overshootDeringing()),
-                            flag(o.optimizeScans()), o.quantisationTable(), vips.keepNone);
+                            flag(o.optimizeScans()), o.quantisationTable(), LibVips.KEEP_NONE);
                     case WebpOptions o -> vips.webpsave(image, outName, o.quality(), o.alphaQuality(),
                             flag(o.lossless()), flag(o.nearLossless()), flag(o.smartSubsample()),
-                            vips.webpPreset(o.preset()), o.effort(), vips.keepNone);
+                            vips.webpPreset(o.preset()), o.effort(), LibVips.KEEP_NONE);
                 };
             } finally {
                 vips.unref(image);

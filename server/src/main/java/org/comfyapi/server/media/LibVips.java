@@ -50,8 +50,8 @@ final class LibVips {
     final int subsampleOn;
     final int subsampleOff;
     private final int[] webpPresets;
-    /** VIPS_FOREIGN_KEEP_NONE: a flags type whose "none" is 0 by definition. */
-    final int keepNone = 0;
+    /** VIPS_FOREIGN_KEEP_NONE (strip all metadata, sharp's default): a flags type whose "none" is 0 by definition. */
+    static final int KEEP_NONE = 0;
 
     private final MemorySegment kAccess;
     private final MemorySegment kFailOn;

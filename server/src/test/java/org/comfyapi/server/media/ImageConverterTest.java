@@ -246,6 +246,20 @@ class ImageConverterTest {
     }
 
     @Test
+    void handlesFileNamesWithSpacesBracketsAndNonAscii() throws Exception {
+        Path png = TestImages.png(dir.resolve("ComfyUI [batch, 1] 画像 %d.png"), TestImages.noisy(30, 20, 11));
+
+        Path out = converter.convert(png, ConversionSpec.fromJson(new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree("{\"format\":\"jpg\",\"options\":{\"mozjpeg\":true,\"chromaSubsampling\":\"4:4:4\"}}")));
+
+        assertThat(out.getFileName().toString()).isEqualTo("ComfyUI [batch, 1] 画像 %d.jpg");
+        Probe.JpegFrame frame = Probe.jpegFrame(out);
+        assertThat(frame.width()).isEqualTo(30);
+        assertThat(frame.progressive()).isTrue();
+        assertThat(frame.chromaSubsampling()).isEqualTo("4:4:4");
+    }
+
+    @Test
     void neverConvertsVideoOrAudio() throws Exception {
         for (String name : List.of("clip.mp4", "clip.webm", "song.mp3", "voice.wav", "clip.mov", "notes.txt", "png")) {
             assertThat(ImageConverter.isConvertible(Path.of(name))).as(name).isFalse();
