@@ -13,7 +13,12 @@ import org.comfyapi.server.http.HttpApi;
 import org.comfyapi.server.http.OpenApiDocument;
 import org.comfyapi.server.log.Log;
 import org.comfyapi.server.prompt.ComfyRunner;
+import org.comfyapi.server.media.ImageConverter;
 import org.comfyapi.server.prompt.OutputCollector;
+import org.comfyapi.server.prompt.OutputConverter;
+import org.comfyapi.server.prompt.PromptDelivery;
+import org.comfyapi.server.webhook.WebhookSender;
+import org.comfyapi.server.webhook.WebhookSigner;
 import org.comfyapi.server.prompt.PromptPreprocessor;
 import org.comfyapi.server.prompt.PromptRequest;
 import org.comfyapi.server.prompt.PromptResult;
@@ -48,8 +53,11 @@ public final class App implements AutoCloseable {
         this.supervisor = new ComfySupervisor(config, client, events, fatalExit);
         ComfyRunner runner = new ComfyRunner(client, events, supervisor::isAlive);
         this.prompts = new PromptService(new PromptPreprocessor(config.prependFilenames()), runner,
-                new OutputCollector(config.outputDir(), config.tempDir()));
-        this.http = new HttpApi(config, prompts, new ModelCatalog(client, config.modelDir()), new HttpApi.Probes() {
+                new OutputCollector(config.outputDir(), config.tempDir()), new OutputConverter(ImageConverter::new));
+        WebhookSender sender = new WebhookSender(webClient(), WebhookSigner.fromSecret(config.webhookSecret()),
+                config.promptWebhookRetries(), config.webhookRetryDelay());
+        PromptDelivery delivery = new PromptDelivery(prompts, sender, config.cacheDir().resolve("spool"));
+        this.http = new HttpApi(config, prompts, delivery, new ModelCatalog(client, config.modelDir()), new HttpApi.Probes() {
             @Override
             public boolean healthy() {
                 return healthy;
@@ -60,6 +68,11 @@ public final class App implements AutoCloseable {
                 return isReady();
             }
         }, new OpenApiDocument(config.version()));
+    }
+
+    private static HttpClient webClient() {
+        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NORMAL).build();
     }
 
     /** Starts everything; throws when ComfyUI never comes up or the warmup fails. */

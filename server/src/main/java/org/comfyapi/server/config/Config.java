@@ -32,6 +32,7 @@ public record Config(
         long maxBodySizeBytes,
         int maxQueueDepth,
         int promptWebhookRetries,
+        Duration webhookRetryDelay,
         Duration startupCheckInterval,
         int startupCheckMaxTries,
         boolean prependFilenames,

@@ -63,6 +63,7 @@ public final class ConfigLoader {
                 (long) (positiveNumber("MAX_BODY_SIZE_MB", 100) * 1024 * 1024),
                 intRange("MAX_QUEUE_DEPTH", 0, 0, Integer.MAX_VALUE),
                 intRange("PROMPT_WEBHOOK_RETRIES", 3, 0, 100),
+                Duration.ofMillis(intRange("WEBHOOK_RETRY_DELAY_MS", 1000, 0, 600_000)),
                 Duration.ofMillis((long) (positiveNumber("STARTUP_CHECK_INTERVAL_S", 1) * 1000)),
                 intRange("STARTUP_CHECK_MAX_TRIES", 10, 1, Integer.MAX_VALUE),
                 bool("PREPEND_FILENAMES", true),

@@ -10,6 +10,7 @@ import io.javalin.http.Context;
 import org.comfyapi.server.comfy.ModelCatalog;
 import org.comfyapi.server.config.Config;
 import org.comfyapi.server.log.Log;
+import org.comfyapi.server.prompt.PromptDelivery;
 import org.comfyapi.server.prompt.PromptRequest;
 import org.comfyapi.server.prompt.PromptResult;
 import org.comfyapi.server.prompt.PromptService;
@@ -33,6 +34,7 @@ public final class HttpApi implements AutoCloseable {
 
     private final Config config;
     private final PromptService prompts;
+    private final PromptDelivery delivery;
     private final ModelCatalog models;
     private final Probes probes;
     private final OpenApiDocument docs;
@@ -41,9 +43,11 @@ public final class HttpApi implements AutoCloseable {
     private final SwaggerUi swagger = new SwaggerUi();
     private Javalin app;
 
-    public HttpApi(Config config, PromptService prompts, ModelCatalog models, Probes probes, OpenApiDocument docs) {
+    public HttpApi(Config config, PromptService prompts, PromptDelivery delivery, ModelCatalog models, Probes probes,
+                   OpenApiDocument docs) {
         this.config = config;
         this.prompts = prompts;
+        this.delivery = delivery;
         this.models = models;
         this.probes = probes;
         this.docs = docs;
@@ -108,6 +112,15 @@ public final class HttpApi implements AutoCloseable {
 
     private void prompt(Context ctx) throws InterruptedException, IOException {
         PromptRequest request = PromptRequest.parse(bodies.json(ctx));
+        if (request.isAsync()) {
+            prompts.preprocess(request);
+            delivery.runInBackground(request);
+            ObjectNode accepted = request.body().deepCopy();
+            accepted.put("status", "ok");
+            accepted.put("id", request.id());
+            json(ctx, 202, accepted);
+            return;
+        }
         PromptResult result = prompts.run(request);
         try {
             ctx.status(200).contentType("application/json");

@@ -3,7 +3,11 @@ package org.comfyapi.server.prompt;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.comfyapi.server.http.ApiException;
+import org.comfyapi.server.media.ConversionSpec;
+import org.comfyapi.server.media.InvalidConversionSpecException;
 
+import java.net.URI;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -11,7 +15,8 @@ import java.util.regex.Pattern;
  * A checked {@code POST /prompt} body. {@code body} keeps every field the user sent, so responses
  * can echo it; {@code prompt} is the graph that preprocessing rewrites.
  */
-public record PromptRequest(String id, ObjectNode prompt, ObjectNode body) {
+public record PromptRequest(String id, ObjectNode prompt, ObjectNode body, Optional<ConversionSpec> conversion,
+                            Optional<URI> webhook, Optional<URI> webhookV2) {
     private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
     public static PromptRequest parse(JsonNode json) {
@@ -27,7 +32,37 @@ public record PromptRequest(String id, ObjectNode prompt, ObjectNode body) {
             throw ApiException.badRequest("\"prompt\" must be an object of node id to node", "prompt");
         }
         checkGraph((ObjectNode) prompt);
-        return new PromptRequest(id(body.get("id")), (ObjectNode) prompt, body);
+        return new PromptRequest(id(body.get("id")), (ObjectNode) prompt, body, conversion(body.get("convert_output")),
+                url(body, "webhook"), url(body, "webhook_v2"));
+    }
+
+    /** True when the answer is 202 at once and results go out by webhook. */
+    public boolean isAsync() {
+        return webhook.isPresent() || webhookV2.isPresent();
+    }
+
+    private static Optional<ConversionSpec> conversion(JsonNode node) {
+        if (node == null || node.isNull()) return Optional.empty();
+        try {
+            return Optional.of(ConversionSpec.fromJson(node));
+        } catch (InvalidConversionSpecException e) {
+            throw ApiException.badRequest(e.getMessage(), e.field());
+        }
+    }
+
+    static Optional<URI> url(ObjectNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) return Optional.empty();
+        try {
+            if (!value.isTextual()) throw new IllegalArgumentException();
+            URI uri = URI.create(value.asText());
+            if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+                throw new IllegalArgumentException();
+            }
+            return Optional.of(uri);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("\"" + field + "\" must be an http(s) URL", field);
+        }
     }
 
     private static String id(JsonNode id) {

@@ -12,11 +12,14 @@ public final class PromptService {
     private final PromptPreprocessor preprocessor;
     private final ComfyRunner runner;
     private final OutputCollector collector;
+    private final OutputConverter converter;
 
-    public PromptService(PromptPreprocessor preprocessor, ComfyRunner runner, OutputCollector collector) {
+    public PromptService(PromptPreprocessor preprocessor, ComfyRunner runner, OutputCollector collector,
+                         OutputConverter converter) {
         this.preprocessor = preprocessor;
         this.runner = runner;
         this.collector = collector;
+        this.converter = converter;
     }
 
     public ObjectNode preprocess(PromptRequest request) {
@@ -31,6 +34,7 @@ public final class PromptService {
         ComfyRun run = runner.run(request.id(), graph);
         long doneAt = System.currentTimeMillis();
         List<OutputFile> files = collector.collect(request.id(), run.history());
+        if (request.conversion().isPresent()) files = converter.convert(request.id(), files, request.conversion().get());
         long collectedAt = System.currentTimeMillis();
         LOG.info("prompt finished", "request_id", request.id(), "outputs", files.size(),
                 "comfy_ms", doneAt - queuedAt);

@@ -3,11 +3,13 @@ package org.comfyapi.server.prompt;
 import com.fasterxml.jackson.core.Base64Variants;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -20,11 +22,26 @@ public final class SyncResponseWriter {
     private static final Set<String> OWN_FIELDS = Set.of("id", "prompt", "images", "filenames", "stats");
 
     public void write(OutputStream out, PromptResult result) throws IOException {
-        PromptStats stats = result.stats(0);
+        write(out, result, null, List.of(), 0);
+    }
+
+    /**
+     * @param extra fields written first (webhook_v2's {@code type} and {@code timestamp}), may be null
+     * @param urls  where the outputs were uploaded; empty to inline them as base64
+     */
+    public void write(OutputStream out, PromptResult result, ObjectNode extra, List<String> urls, long uploadTime)
+            throws IOException {
+        PromptStats stats = result.stats(uploadTime);
         try (JsonGenerator gen = JSON.getFactory().createGenerator(out)) {
             gen.writeStartObject();
+            if (extra != null) {
+                for (var field : extra.properties()) {
+                    gen.writeFieldName(field.getKey());
+                    JSON.writeTree(gen, field.getValue());
+                }
+            }
             for (var field : result.request().body().properties()) {
-                if (OWN_FIELDS.contains(field.getKey())) continue;
+                if (OWN_FIELDS.contains(field.getKey()) || (extra != null && extra.has(field.getKey()))) continue;
                 gen.writeFieldName(field.getKey());
                 JSON.writeTree(gen, field.getValue());
             }
@@ -32,11 +49,10 @@ public final class SyncResponseWriter {
             gen.writeFieldName("prompt");
             JSON.writeTree(gen, result.graph());
             gen.writeArrayFieldStart("images");
-            for (OutputFile file : result.files()) {
-                long size = Files.size(file.path());
-                try (InputStream in = Files.newInputStream(file.path())) {
-                    gen.writeBinary(Base64Variants.MIME_NO_LINEFEEDS, in, size <= Integer.MAX_VALUE ? (int) size : -1);
-                }
+            if (urls.isEmpty()) {
+                for (OutputFile file : result.files()) writeBase64(gen, file);
+            } else {
+                for (String url : urls) gen.writeString(url);
             }
             gen.writeEndArray();
             gen.writeArrayFieldStart("filenames");
@@ -45,6 +61,14 @@ public final class SyncResponseWriter {
             gen.writeFieldName("stats");
             writeStats(gen, stats);
             gen.writeEndObject();
+        }
+    }
+
+    /** The file's bytes as one base64 string, streamed from disk. */
+    public static void writeBase64(JsonGenerator gen, OutputFile file) throws IOException {
+        long size = Files.size(file.path());
+        try (InputStream in = Files.newInputStream(file.path())) {
+            gen.writeBinary(Base64Variants.MIME_NO_LINEFEEDS, in, size <= Integer.MAX_VALUE ? (int) size : -1);
         }
     }
 
