@@ -17,6 +17,8 @@ import org.comfyapi.server.media.ImageConverter;
 import org.comfyapi.server.prompt.OutputCollector;
 import org.comfyapi.server.prompt.OutputConverter;
 import org.comfyapi.server.prompt.PromptDelivery;
+import org.comfyapi.server.webhook.DeletionCost;
+import org.comfyapi.server.webhook.SystemEvents;
 import org.comfyapi.server.webhook.WebhookSender;
 import org.comfyapi.server.webhook.WebhookSigner;
 import org.comfyapi.server.prompt.PromptPreprocessor;
@@ -29,6 +31,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.IntConsumer;
@@ -43,6 +47,7 @@ public final class App implements AutoCloseable {
     private final ComfySupervisor supervisor;
     private final PromptService prompts;
     private final HttpApi http;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
     private volatile boolean healthy;
     private ObjectNode warmupPrompt;
 
@@ -57,6 +62,17 @@ public final class App implements AutoCloseable {
         WebhookSender sender = new WebhookSender(webClient(), WebhookSigner.fromSecret(config.webhookSecret()),
                 config.promptWebhookRetries(), config.webhookRetryDelay());
         PromptDelivery delivery = new PromptDelivery(prompts, sender, config.cacheDir().resolve("spool"));
+        config.systemWebhookUrl().ifPresent(url -> {
+            SystemEvents system = new SystemEvents(url, config.systemWebhookEvents(), config.systemMetadata(), sender,
+                    runner::requestIdOf);
+            events.addListener(system::comfy);
+            closeables.add(system);
+        });
+        config.saladMetadataUrl().ifPresent(base -> {
+            DeletionCost cost = new DeletionCost(base, webClient());
+            events.addListener(cost::accept);
+            closeables.add(cost);
+        });
         this.http = new HttpApi(config, prompts, delivery, new ModelCatalog(client, config.modelDir()), new HttpApi.Probes() {
             @Override
             public boolean healthy() {
@@ -150,6 +166,13 @@ public final class App implements AutoCloseable {
     public void close() {
         http.close();
         events.close();
+        for (AutoCloseable c : closeables) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // closing on the way out
+            }
+        }
         supervisor.close();
     }
 }

@@ -43,6 +43,7 @@ public record Config(
         Map<String, String> systemMetadata,
         Optional<String> webhookSecret,
         double lruCacheSizeGb,
+        Optional<URI> saladMetadataUrl,
         String version) {
 
     public URI comfyBaseUri() {

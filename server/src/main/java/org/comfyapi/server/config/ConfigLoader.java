@@ -74,6 +74,8 @@ public final class ConfigLoader {
                 systemMetadata(),
                 optional("WEBHOOK_SECRET"),
                 nonNegativeNumber("LRU_CACHE_SIZE_GB", 0),
+                onSalad() ? Optional.of(httpUri("SALAD_METADATA_URL", nonBlank("SALAD_METADATA_URL",
+                        "http://169.254.169.254"))) : Optional.empty(),
                 VERSION);
     }
 
@@ -209,6 +211,10 @@ public final class ConfigLoader {
         return (ObjectNode) node;
     }
 
+    private boolean onSalad() {
+        return optional("SALAD_MACHINE_ID").isPresent() || optional("SALAD_CONTAINER_GROUP_ID").isPresent();
+    }
+
     private Set<String> events() {
         Set<String> events = new LinkedHashSet<>();
         optional("SYSTEM_WEBHOOK_EVENTS").ifPresent(v -> {
@@ -222,7 +228,7 @@ public final class ConfigLoader {
         env.keySet().stream().sorted().forEach(key -> {
             if (key.startsWith("SYSTEM_META_") && key.length() > "SYSTEM_META_".length()) {
                 meta.put(key.substring("SYSTEM_META_".length()), env.get(key));
-            } else if (key.startsWith("SALAD_")) {
+            } else if (key.startsWith("SALAD_") && !key.equals("SALAD_METADATA_URL")) {
                 meta.put(key.toLowerCase(Locale.ROOT), env.get(key));
             }
         });

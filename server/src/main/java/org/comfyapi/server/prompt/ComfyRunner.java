@@ -33,6 +33,13 @@ public final class ComfyRunner {
     private final ComfyEvents events;
     private final BooleanSupplier comfyAlive;
     private final Map<String, String> running = new ConcurrentHashMap<>();
+    private final Map<String, String> requestIds = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(256, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+                    return size() > 4096;
+                }
+            });
 
     public ComfyRunner(ComfyClient client, ComfyEvents events, BooleanSupplier comfyAlive) {
         this.client = client;
@@ -44,6 +51,7 @@ public final class ComfyRunner {
         String comfyId = UUID.randomUUID().toString();
         PromptWatch watch = events.watch(comfyId);
         running.put(requestId, comfyId);
+        requestIds.put(comfyId, requestId);
         try {
             ComfyClient.Queued queued = queue(graph, comfyId);
             if (!queued.promptId().equals(comfyId)) {
@@ -51,6 +59,7 @@ public final class ComfyRunner {
                 comfyId = queued.promptId();
                 watch = events.watch(comfyId);
                 running.put(requestId, comfyId);
+                requestIds.put(comfyId, requestId);
             }
             LOG.debug("queued", "request_id", requestId, "prompt_id", comfyId, "number", queued.number());
             return await(requestId, comfyId, watch);
@@ -171,6 +180,11 @@ public final class ComfyRunner {
             if (data.hasNonNull(key)) details.set(key, data.get(key));
         }
         return details;
+    }
+
+    /** Our request id for a ComfyUI prompt id, for prompts run recently. */
+    public Optional<String> requestIdOf(String comfyPromptId) {
+        return Optional.ofNullable(requestIds.get(comfyPromptId));
     }
 
     /** Interrupts the ComfyUI prompt of a request, whether it is running or still queued. */
