@@ -14,7 +14,9 @@ import org.comfyapi.server.http.OpenApiDocument;
 import org.comfyapi.server.log.Log;
 import org.comfyapi.server.prompt.ComfyRunner;
 import org.comfyapi.server.media.ImageConverter;
+import org.comfyapi.server.prompt.InputResolver;
 import org.comfyapi.server.prompt.OutputCollector;
+import org.comfyapi.server.storage.DownloadCache;
 import org.comfyapi.server.prompt.OutputConverter;
 import org.comfyapi.server.prompt.PromptDelivery;
 import org.comfyapi.server.webhook.DeletionCost;
@@ -57,7 +59,12 @@ public final class App implements AutoCloseable {
         this.events = new ComfyEvents(UUID.randomUUID().toString(), config.comfyWebsocketUri(""));
         this.supervisor = new ComfySupervisor(config, client, events, fatalExit);
         ComfyRunner runner = new ComfyRunner(client, events, supervisor::isAlive);
-        this.prompts = new PromptService(new PromptPreprocessor(config.prependFilenames()), runner,
+        DownloadCache cache = new DownloadCache(config.cacheDir().resolve("downloads"), config.lruCacheSizeGb());
+        InputResolver inputs = new InputResolver(config.inputDir(), config.modelDir(), cache,
+                (url, destination, request) -> {
+                    throw new java.io.IOException("remote inputs are not supported yet");
+                }, (url, path, size, millis) -> { });
+        this.prompts = new PromptService(new PromptPreprocessor(config.prependFilenames()), inputs, runner,
                 new OutputCollector(config.outputDir(), config.tempDir()), new OutputConverter(ImageConverter::new));
         WebhookSender sender = new WebhookSender(webClient(), WebhookSigner.fromSecret(config.webhookSecret()),
                 config.promptWebhookRetries(), config.webhookRetryDelay());

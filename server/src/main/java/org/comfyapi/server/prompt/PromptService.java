@@ -3,6 +3,7 @@ package org.comfyapi.server.prompt;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.comfyapi.server.log.Log;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /** The one-way path of a prompt: preprocess, run at ComfyUI, collect outputs. Delivery is the caller's. */
@@ -13,10 +14,12 @@ public final class PromptService {
     private final ComfyRunner runner;
     private final OutputCollector collector;
     private final OutputConverter converter;
+    private final InputResolver inputs;
 
-    public PromptService(PromptPreprocessor preprocessor, ComfyRunner runner, OutputCollector collector,
-                         OutputConverter converter) {
+    public PromptService(PromptPreprocessor preprocessor, InputResolver inputs, ComfyRunner runner,
+                         OutputCollector collector, OutputConverter converter) {
         this.preprocessor = preprocessor;
+        this.inputs = inputs;
         this.runner = runner;
         this.collector = collector;
         this.converter = converter;
@@ -29,9 +32,15 @@ public final class PromptService {
     public PromptResult run(PromptRequest request) throws InterruptedException {
         long started = System.currentTimeMillis();
         ObjectNode graph = preprocess(request);
+        List<Path> inputFiles = inputs.resolve(graph, request);
         long queuedAt = System.currentTimeMillis();
-        LOG.info("prompt accepted", "request_id", request.id(), "nodes", graph.size());
-        ComfyRun run = runner.run(request.id(), graph);
+        LOG.info("prompt accepted", "request_id", request.id(), "nodes", graph.size(), "inputs", inputFiles.size());
+        ComfyRun run;
+        try {
+            run = runner.run(request.id(), graph);
+        } finally {
+            InputResolver.deleteAll(inputFiles);
+        }
         long doneAt = System.currentTimeMillis();
         List<OutputFile> files = collector.collect(request.id(), run.history());
         if (request.conversion().isPresent()) files = converter.convert(request.id(), files, request.conversion().get());
