@@ -1,0 +1,53 @@
+package org.comfyapi.simulator.nodes;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.comfyapi.simulator.image.ImageOps;
+
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
+
+/** EmptyImage: a batch of solid-colour images. */
+public final class EmptyImage extends NodeType {
+    @Override
+    public String name() {
+        return "EmptyImage";
+    }
+
+    @Override
+    public String category() {
+        return "image";
+    }
+
+    @Override
+    public ObjectNode inputTypes(NodeEnv env) {
+        return Spec.create()
+                .required("width", Spec.type("INT", Spec.intOpts(512, 1, ImageScale.MAX_RESOLUTION).put("step", 1)))
+                .required("height", Spec.type("INT", Spec.intOpts(512, 1, ImageScale.MAX_RESOLUTION).put("step", 1)))
+                .required("batch_size", Spec.type("INT", Spec.intOpts(1, 1, 4096)))
+                .required("color", Spec.type("INT", Spec.intOpts(0, 0, 0xFFFFFF).put("step", 1).put("display", "color")))
+                .build();
+    }
+
+    @Override
+    public List<String> returnTypes() {
+        return List.of("IMAGE");
+    }
+
+    @Override
+    public NodeResult execute(ExecContext ctx, Inputs in) {
+        int w = (int) in.integer("width");
+        int h = (int) in.integer("height");
+        long batch = in.integer("batch_size", 1);
+        long color = in.integer("color", 0);
+        int rgb = (channel(color >> 16) << 16) | (channel(color >> 8) << 8) | channel(color);
+        List<BufferedImage> out = new ArrayList<>();
+        for (int i = 0; i < batch; i++) out.add(ImageOps.filled(w, h, rgb));
+        return NodeResult.of(new ImageBatch(out));
+    }
+
+    private static int channel(long v) {
+        float f = (float) ((v & 0xFF) / 255.0);
+        return Math.clamp((int) (255.0f * f), 0, 255);
+    }
+}

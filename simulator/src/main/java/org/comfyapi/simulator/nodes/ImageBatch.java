@@ -1,0 +1,38 @@
+package org.comfyapi.simulator.nodes;
+
+import java.awt.image.BufferedImage;
+import java.util.List;
+
+/** IMAGE: a batch of same-sized RGB images (torch [B,H,W,3] in ComfyUI). */
+public record ImageBatch(List<BufferedImage> images) implements PyValue {
+    public ImageBatch {
+        if (images.isEmpty()) throw new IllegalArgumentException("empty batch");
+        images = List.copyOf(images);
+    }
+
+    public int width() {
+        return images.getFirst().getWidth();
+    }
+
+    public int height() {
+        return images.getFirst().getHeight();
+    }
+
+    public int size() {
+        return images.size();
+    }
+
+    @Override
+    public String pyTypeName() {
+        return "Tensor";
+    }
+
+    @Override
+    public String toString() {
+        return Tensors.str(new int[]{size(), height(), width(), 3}, idx -> {
+            int rgb = images.get(idx[0]).getRGB(idx[2], idx[1]);
+            int shift = 16 - 8 * idx[3];
+            return ((rgb >> shift) & 0xFF) / 255.0;
+        });
+    }
+}

@@ -1,0 +1,29 @@
+package org.comfyapi.simulator.nodes;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** NODE_CLASS_MAPPINGS, in registration order. */
+public final class NodeRegistry {
+    private final Map<String, NodeType> types = new LinkedHashMap<>();
+
+    public NodeRegistry(List<NodeType> nodeTypes) {
+        nodeTypes.forEach(t -> types.put(t.name(), t));
+    }
+
+    public static NodeRegistry standard() {
+        return new NodeRegistry(List.of(new KSampler(), new CheckpointLoaderSimple(), new ClipTextEncode(), new VaeDecode(),
+                new EmptyLatentImage(), new SaveImage(), new PreviewImage(), new LoadImage(), new LoadImageMask(),
+                new ImageScale(), new ImageInvert(), new EmptyImage(), new LoraLoader(), new VaeLoader(),
+                new SaveAnimatedWebp(), new SimulatorFault()));
+    }
+
+    public NodeType get(String name) {
+        return types.get(name);
+    }
+
+    public Iterable<NodeType> all() {
+        return types.values();
+    }
+}

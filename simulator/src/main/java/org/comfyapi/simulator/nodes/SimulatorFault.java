@@ -1,0 +1,71 @@
+package org.comfyapi.simulator.nodes;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.comfyapi.simulator.image.ImageOps;
+import org.comfyapi.simulator.py.PyException;
+
+import java.util.List;
+
+/** Simulator-only node that injects faults: none, crash (halt the JVM), hang (until interrupted), error, slow. */
+public final class SimulatorFault extends NodeType {
+    @Override
+    public String name() {
+        return "SimulatorFault";
+    }
+
+    @Override
+    public String displayName() {
+        return "Simulator Fault";
+    }
+
+    @Override
+    public String description() {
+        return "Test helper of the ComfyUI simulator: passes images through after injecting the chosen fault.";
+    }
+
+    @Override
+    public String category() {
+        return "_for_testing";
+    }
+
+    @Override
+    public String pythonModule() {
+        return "custom_nodes.comfyui_simulator";
+    }
+
+    @Override
+    public ObjectNode inputTypes(NodeEnv env) {
+        return Spec.create()
+                .required("mode", Spec.combo(List.of("none", "crash", "hang", "error", "slow")))
+                .required("ms", Spec.type("INT", Spec.intOpts(0, 0, Integer.MAX_VALUE)))
+                .optional("images", Spec.type("IMAGE"))
+                .build();
+    }
+
+    @Override
+    public List<String> returnTypes() {
+        return List.of("IMAGE");
+    }
+
+    @Override
+    public NodeResult execute(ExecContext ctx, Inputs in) throws InterruptedException {
+        String mode = in.str("mode");
+        long ms = in.integer("ms", 0);
+        ImageBatch images = in.has("images") ? in.obj("images", ImageBatch.class, "clone")
+                : new ImageBatch(List.of(ImageOps.rgb(64, 64)));
+        if (!mode.equals("hang") && ms > 0) Thread.sleep(ms);
+        switch (mode) {
+            case "crash" -> {
+                System.err.println("SimulatorFault: crashing the process (mode=crash)");
+                System.err.flush();
+                Runtime.getRuntime().halt(1);
+            }
+            case "hang" -> ctx.blockUntilInterrupted();
+            case "error" -> throw new PyException("RuntimeError", "SimulatorFault: injected error (mode=error)");
+            default -> {
+                // none / slow: pass through
+            }
+        }
+        return NodeResult.of(images);
+    }
+}
