@@ -272,11 +272,11 @@ public final class PromptExecutor {
             }
             caches.outputs.put(sig, result.outputs());
         } catch (InterruptFlag.Interrupted e) {
-            System.out.println("Processing interrupted");
+            org.comfyapi.simulator.Log.info("Processing interrupted");
             return new Failure(nodeId, true, null, null, null, null);
         } catch (Exception e) {
             PyException py = e instanceof PyException p ? p : translate(e);
-            System.out.println("!!! Exception during processing !!! " + py.str());
+            org.comfyapi.simulator.Log.info("!!! Exception during processing !!! " + py.str());
             ObjectNode formatted = PyJson.object();
             if (inputData != null) inputData.forEach((k, v) -> formatted.putArray(k).add(formatValue(v)));
             return new Failure(nodeId, false, py.str() + "\n", py.type(), Tracebacks.execution(type.pythonModule(), "execute"), formatted);

@@ -69,6 +69,6 @@ public final class PromptWorker implements Runnable {
             msg.put("prompt_id", item.promptId());
             hub.send("executing", msg, clientId);
         }
-        System.out.println(String.format(Locale.ROOT, "Prompt executed in %.2f seconds", (System.nanoTime() - start) / 1e9));
+        org.comfyapi.simulator.Log.info(String.format(Locale.ROOT, "Prompt executed in %.2f seconds", (System.nanoTime() - start) / 1e9));
     }
 }
