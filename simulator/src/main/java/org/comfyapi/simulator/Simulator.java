@@ -35,7 +35,8 @@ public final class Simulator implements AutoCloseable {
         paths.wipeTemp();
         paths.createDirectories();
         NodeRegistry registry = NodeRegistry.standard();
-        NodeEnv env = new NodeEnv(paths, config.stepMs(), config.disableMetadata(), config.hangOnPrompt());
+        NodeEnv env = new NodeEnv(paths, config.stepMs(), config.disableMetadata(), config.hangOnPrompt(),
+                config.previewMethod(), config.previewSize());
         ServerState state = new ServerState();
         InterruptFlag interrupt = new InterruptFlag();
         HttpApi[] api = new HttpApi[1];
@@ -69,6 +70,7 @@ public final class Simulator implements AutoCloseable {
             cfg.startup.showOldJavalinVersionWarning = false;
             cfg.http.maxRequestSize = Long.MAX_VALUE;
             cfg.router.ignoreTrailingSlashes = false;
+            cfg.http.prefer405over404 = true;
             cfg.jetty.modifyWebSocketServletFactory(f -> {
                 f.setIdleTimeout(Duration.ofDays(3650));
                 f.setMaxTextMessageSize(64L * 1024 * 1024);

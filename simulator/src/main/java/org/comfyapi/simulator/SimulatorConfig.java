@@ -23,6 +23,8 @@ public record SimulatorConfig(
         long slowStartMs,
         boolean crashOnPrompt,
         boolean hangOnPrompt,
+        String previewMethod,
+        int previewSize,
         List<String> argv,
         List<String> warnings) {
 
@@ -62,6 +64,8 @@ public record SimulatorConfig(
         long slowStartMs = 0;
         boolean crash = false;
         boolean hang = false;
+        String previewMethod = "none";
+        int previewSize = 512;
         List<String> warnings = new ArrayList<>();
 
         List<String> a = new ArrayList<>(Arrays.asList(args));
@@ -120,6 +124,13 @@ public record SimulatorConfig(
                         }
                         case "--step-ms" -> stepMs = parseInt(flag, value);
                         case "--slow-start-ms" -> slowStartMs = parseInt(flag, value);
+                        case "--preview-method" -> {
+                            if (!Set.of("none", "auto", "latent2rgb", "taesd").contains(value)) {
+                                throw new IllegalArgumentException("argument --preview-method: invalid choice: '" + value + "'");
+                            }
+                            previewMethod = value;
+                        }
+                        case "--preview-size" -> previewSize = parseInt(flag, value);
                         default -> {
                             if (!KNOWN_WITH_VALUE.contains(flag)) warnings.add("WARNING: ignoring unknown argument: " + flag);
                             else if (!flag.startsWith("--")) warnings.add("WARNING: ignoring argument: " + flag);
@@ -140,7 +151,7 @@ public record SimulatorConfig(
         argv.add("main.py");
         argv.addAll(Arrays.asList(args));
         return new SimulatorConfig(listen, port, base, input, output, temp, maxUpload, maxUploadExplicit, dontPrint,
-                disableMetadata, cors, stepMs, slowStartMs, crash, hang, List.copyOf(argv), List.copyOf(warnings));
+                disableMetadata, cors, stepMs, slowStartMs, crash, hang, previewMethod, previewSize, List.copyOf(argv), List.copyOf(warnings));
     }
 
     private static int parseInt(String flag, String v) {

@@ -50,8 +50,26 @@ final class WsClient implements WebSocket.Listener {
         return null;
     }
 
+    private final java.io.ByteArrayOutputStream binary = new java.io.ByteArrayOutputStream();
+
+    /** Binary frames are recorded in order as {"type": "binary", "event": N, "bytes": base64}. */
     @Override
     public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+        byte[] chunk = new byte[data.remaining()];
+        data.get(chunk);
+        binary.writeBytes(chunk);
+        if (last) {
+            byte[] all = binary.toByteArray();
+            binary.reset();
+            com.fasterxml.jackson.databind.node.ObjectNode msg = PyJson.object();
+            msg.put("type", "binary");
+            msg.put("event", ByteBuffer.wrap(all).getInt());
+            msg.put("bytes", all);
+            synchronized (this.all) {
+                this.all.add(msg);
+            }
+            inbox.add(msg);
+        }
         webSocket.request(1);
         return null;
     }

@@ -373,14 +373,22 @@ public final class PromptExecutor {
         }
 
         public void progress(long value, long max) {
+            progress(value, max, null);
+        }
+
+        public void progress(long value, long max, java.awt.image.BufferedImage preview) {
             interrupt.throwIfSet();
             run.progress.update(nodeId, value, max);
+            boolean withMetadata = hub.supportsPreviewMetadata(run.clientId);
+            byte[] jpeg = preview == null ? null : org.comfyapi.simulator.image.Jpeg.encode(preview, 95);
+            if (jpeg != null && withMetadata) hub.sendBinary(PreviewFrames.withMetadata(run.promptId, nodeId, jpeg), run.clientId);
             ObjectNode msg = PyJson.object();
             msg.put("value", value);
             msg.put("max", max);
             msg.put("prompt_id", run.promptId);
             msg.put("node", nodeId);
             hub.send("progress", msg, run.clientId);
+            if (jpeg != null && !withMetadata) hub.sendBinary(PreviewFrames.legacy(jpeg), run.clientId);
         }
 
         public void checkInterrupted() {

@@ -14,13 +14,8 @@ import org.comfyapi.simulator.py.PyException;
 import org.comfyapi.simulator.py.PyJson;
 import org.comfyapi.simulator.py.PyPath;
 
-import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -190,7 +185,7 @@ final class FileRoutes {
             String last = info[info.length - 1];
             if (!last.isEmpty() && last.chars().allMatch(Character::isDigit)) quality = Integer.parseInt(last);
             if (format.equals("jpeg") || channel.equals("rgb")) img = org.comfyapi.simulator.image.ImageOps.toRgb(img);
-            byte[] body = format.equals("jpeg") ? jpeg(img, quality) : WebpEncoder.encode(List.of(img), 0, null);
+            byte[] body = format.equals("jpeg") ? org.comfyapi.simulator.image.Jpeg.encode(img, quality) : WebpEncoder.encode(List.of(img), 0, null);
             ctx.header("Content-Disposition", disposition);
             ctx.contentType("image/" + format);
             ctx.result(body);
@@ -228,21 +223,6 @@ final class FileRoutes {
         ctx.header("Last-Modified", java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
                 java.time.ZonedDateTime.ofInstant(Files.getLastModifiedTime(file).toInstant(), java.time.ZoneOffset.UTC)));
         ctx.result(Files.readAllBytes(file));
-    }
-
-    private static byte[] jpeg(BufferedImage img, int quality) throws IOException {
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (MemoryCacheImageOutputStream ios = new MemoryCacheImageOutputStream(out)) {
-            writer.setOutput(ios);
-            ImageWriteParam p = writer.getDefaultWriteParam();
-            p.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-            p.setCompressionQuality(Math.clamp(quality, 0, 100) / 100f);
-            writer.write(null, new IIOImage(img, null, null), p);
-        } finally {
-            writer.dispose();
-        }
-        return out.toByteArray();
     }
 
     /** /internal/files/{type}: top-level file names, newest first. */

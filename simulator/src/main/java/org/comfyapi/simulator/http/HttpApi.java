@@ -137,8 +137,11 @@ public final class HttpApi {
     }
 
     private static void get(JavalinConfig cfg, String path, io.javalin.http.Handler h) {
+        String api = "/api" + (path.equals("/") ? "/" : path);
         cfg.routes.get(path, h);
-        cfg.routes.get("/api" + (path.equals("/") ? "/" : path), h);
+        cfg.routes.get(api, h);
+        cfg.routes.head(path, h);
+        cfg.routes.head(api, h);
     }
 
     private static void post(JavalinConfig cfg, String path, io.javalin.http.Handler h) {

@@ -13,6 +13,9 @@ public interface ExecContext {
     /** ProgressBar.update_absolute: checks the interrupt flag, then reports value/max. */
     void progress(long value, long max);
 
+    /** As {@link #progress(long, long)} with a latent preview image (sent only when a previewer is active). */
+    void progress(long value, long max, java.awt.image.BufferedImage preview);
+
     /** comfy.model_management.throw_exception_if_processing_interrupted. */
     void checkInterrupted();
 

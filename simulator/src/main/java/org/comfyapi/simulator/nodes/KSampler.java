@@ -60,6 +60,17 @@ public final class KSampler extends NodeType {
                 .build();
     }
 
+    /** latent2rgb-style previews are latent-sized; taesd previews are full-sized; both capped at --preview-size. */
+    private static java.awt.image.BufferedImage preview(NodeEnv env, Latent latent, long fingerprint, long step, long steps) {
+        int scale = "taesd".equals(env.previewMethod()) ? 8 : 1;
+        int w = Math.max(1, latent.width() * scale);
+        int h = Math.max(1, latent.height() * scale);
+        double f = Math.min(1.0, (double) env.previewSize() / Math.max(w, h));
+        w = Math.max(1, (int) (w * f));
+        h = Math.max(1, (int) (h * f));
+        return VaeDecode.render(w, h, fingerprint * 1000 + step, 0);
+    }
+
     @Override
     public List<String> returnTypes() {
         return List.of("LATENT");
@@ -73,13 +84,13 @@ public final class KSampler extends NodeType {
         ModelRefs.Conditioning neg = in.obj("negative", ModelRefs.Conditioning.class, "__iter__");
         long steps = in.integer("steps");
         if (steps < 1) throw new PyException("IndexError", "index -1 is out of bounds for dimension 0 with size 0");
-        for (long k = 1; k <= steps; k++) {
-            if (ctx.env().stepMs() > 0) Thread.sleep(ctx.env().stepMs());
-            ctx.progress(k, steps);
-        }
         long fingerprint = Objects.hash(in.jsonOrNull("seed"), steps, in.jsonOrNull("cfg"), in.jsonOrNull("sampler_name"),
                 in.jsonOrNull("scheduler"), in.jsonOrNull("denoise"), model, pos.text(), neg.text(), latent.fingerprint());
         if (fingerprint == 0) fingerprint = 1;
+        for (long k = 1; k <= steps; k++) {
+            if (ctx.env().stepMs() > 0) Thread.sleep(ctx.env().stepMs());
+            ctx.progress(k, steps, ctx.env().previews() ? preview(ctx.env(), latent, fingerprint, k, steps) : null);
+        }
         return NodeResult.of(new Latent(latent.batch(), latent.width(), latent.height(), fingerprint));
     }
 }

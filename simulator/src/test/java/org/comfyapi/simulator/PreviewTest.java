@@ -1,0 +1,89 @@
+package org.comfyapi.simulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.comfyapi.simulator.py.PyJson;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.io.ByteArrayInputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Latent previews with --preview-method: binary type 1, or type 4 after feature_flags negotiation (§3.4). */
+class PreviewTest {
+    @TempDir
+    static Path dir;
+    static SimHarness sim;
+
+    @BeforeAll
+    static void start() throws Exception {
+        sim = new SimHarness(dir, "--preview-method", "auto");
+    }
+
+    @AfterAll
+    static void stop() {
+        sim.close();
+    }
+
+    private static List<String> sequence(List<JsonNode> frames) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode f : frames) {
+            String t = f.path("type").asText();
+            if (t.equals("binary")) out.add("binary" + f.path("event").asInt());
+            else if (t.equals("progress") || t.equals("progress_state")) out.add(t);
+        }
+        return out;
+    }
+
+    @Test
+    void negotiatedClientsGetType4AfterProgressState() throws Exception {
+        String cid = SimHarness.newClientId();
+        WsClient ws = sim.connect(cid);
+        ws.awaitType("status");
+        ws.sendText("{\"type\": \"feature_flags\", \"data\": {\"supports_preview_metadata\": true}}");
+        ws.awaitType("feature_flags");
+        String pid = sim.queuePrompt(Graphs.txt2img(1, 2, "prev"), cid).get("prompt_id").asText();
+        List<JsonNode> frames = ws.untilDone(pid);
+        List<String> seq = sequence(frames);
+        int first = seq.indexOf("binary4");
+        assertThat(seq.subList(first - 1, first + 5)).containsExactly("progress_state", "binary4", "progress",
+                "progress_state", "binary4", "progress");
+        byte[] frame = frames.stream().filter(f -> f.path("type").asText().equals("binary")).findFirst().orElseThrow().path("bytes").binaryValue();
+        ByteBuffer b = ByteBuffer.wrap(frame);
+        assertThat(b.getInt()).isEqualTo(4);
+        int len = b.getInt();
+        JsonNode meta = PyJson.loads(new String(frame, 8, len, StandardCharsets.UTF_8));
+        assertThat(meta.path("node_id").asText()).isEqualTo("3");
+        assertThat(meta.path("prompt_id").asText()).isEqualTo(pid);
+        assertThat(meta.path("image_type").asText()).isEqualTo("image/jpeg");
+        var img = ImageIO.read(new ByteArrayInputStream(Arrays.copyOfRange(frame, 8 + len, frame.length)));
+        assertThat(img.getWidth()).isEqualTo(8);
+    }
+
+    @Test
+    void legacyClientsGetType1AfterProgress() throws Exception {
+        String cid = SimHarness.newClientId();
+        WsClient ws = sim.connect(cid);
+        ws.awaitType("status");
+        String pid = sim.queuePrompt(Graphs.txt2img(2, 2, "prev"), cid).get("prompt_id").asText();
+        List<JsonNode> frames = ws.untilDone(pid);
+        List<String> seq = sequence(frames);
+        int first = seq.indexOf("binary1");
+        assertThat(seq.subList(first - 2, first + 1)).containsExactly("progress_state", "progress", "binary1");
+        assertThat(seq).doesNotContain("binary4");
+        byte[] frame = frames.stream().filter(f -> f.path("type").asText().equals("binary")).findFirst().orElseThrow().path("bytes").binaryValue();
+        ByteBuffer b = ByteBuffer.wrap(frame);
+        assertThat(b.getInt()).isEqualTo(1);
+        assertThat(b.getInt()).isEqualTo(1);
+        assertThat(ImageIO.read(new ByteArrayInputStream(Arrays.copyOfRange(frame, 8, frame.length)))).isNotNull();
+    }
+}
