@@ -123,7 +123,9 @@ public final class Simulator implements AutoCloseable {
             s.app.start(s.hosts().getFirst(), config.port());
         } catch (RuntimeException e) {
             s.close();
-            throw e;
+            String host = s.hosts().getFirst();
+            throw new IllegalStateException("OSError: [Errno 98] error while attempting to bind on address ('" + host + "', "
+                    + config.port() + "): address already in use", e);
         }
         Log.info("Starting server\n");
         if (!config.dontPrintServer()) {

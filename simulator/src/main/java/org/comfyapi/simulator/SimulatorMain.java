@@ -21,7 +21,7 @@ public final class SimulatorMain {
         try {
             sim = Simulator.start(config);
         } catch (RuntimeException e) {
-            System.err.println("Failed to start server: " + e.getMessage());
+            System.err.println(e.getMessage());
             System.exit(1);
             return;
         }

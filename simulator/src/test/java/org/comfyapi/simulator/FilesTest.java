@@ -187,6 +187,29 @@ class FilesTest {
     }
 
     @Test
+    void loadImageAcceptsAbsolutePathsAndMaskUploadKeepsOriginalRgb() throws Exception {
+        Path outside = dir.resolve("elsewhere.png");
+        Files.write(outside, png(3, 3, 0x203040));
+        ObjectNode g = (ObjectNode) PyJson.loads("""
+                {"1": {"class_type": "LoadImage", "inputs": {"image": "%s"}},
+                 "2": {"class_type": "SaveImage", "inputs": {"filename_prefix": "abs", "images": ["1", 0]}}}""".formatted(outside));
+        JsonNode entry = run(g);
+        assertThat(entry.path("status").path("status_str").asText()).isEqualTo("success");
+
+        sim.upload("/upload/image", "base.png", png(3, 3, 0x405060));
+        BufferedImage mask = new BufferedImage(3, 3, BufferedImage.TYPE_INT_ARGB);
+        mask.setRGB(1, 1, 0x80000000);
+        ByteArrayOutputStream m = new ByteArrayOutputStream();
+        ImageIO.write(mask, "png", m);
+        HttpResponse<String> r = sim.upload("/upload/mask", "masked.png", m.toByteArray(),
+                "original_ref", "{\"filename\": \"base.png\", \"type\": \"input\"}");
+        assertThat(r.body()).isEqualTo("{\"name\": \"masked.png\", \"subfolder\": \"\", \"type\": \"input\"}");
+        BufferedImage saved = ImageIO.read(Path.of(sim.sim.paths().inputDir(), "masked.png").toFile());
+        assertThat(saved.getRGB(1, 1)).isEqualTo(0x80000000 | (0x405060 + 10 + 1));
+        assertThat(saved.getRGB(0, 0) >>> 24).isZero();
+    }
+
+    @Test
     void viewRules() throws Exception {
         sim.upload("/upload/image", "v.png", png(2, 2, 0x0a0b0c));
         assertThat(sim.get("/view").statusCode()).isEqualTo(404);

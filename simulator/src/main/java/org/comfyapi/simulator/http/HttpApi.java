@@ -150,6 +150,7 @@ public final class HttpApi {
     }
 
     private void middleware(Context ctx) {
+        ctx.header("Server", "Python/3.12 aiohttp/3.12.15");
         if (config.enableCorsHeader() != null) {
             ctx.header("Access-Control-Allow-Origin", config.enableCorsHeader());
             ctx.header("Access-Control-Allow-Methods", "POST, GET, DELETE, PUT, OPTIONS");
