@@ -210,6 +210,21 @@ class FilesTest {
     }
 
     @Test
+    void replacingAnInputFileInvalidatesTheLoadImageCache() throws Exception {
+        sim.upload("/upload/image", "swap.png", png(2, 2, 0x010101));
+        ObjectNode g = (ObjectNode) PyJson.loads("""
+                {"1": {"class_type": "LoadImage", "inputs": {"image": "swap.png"}},
+                 "2": {"class_type": "SaveImage", "inputs": {"filename_prefix": "swap", "images": ["1", 0]}}}""");
+        run(g);
+        JsonNode cached = run(g).path("status").path("messages").get(1).get(1).path("nodes");
+        assertThat(cached.toString()).isEqualTo("[\"1\",\"2\"]");
+        sim.upload("/upload/image", "swap.png", png(2, 2, 0x020202), "overwrite", "true");
+        JsonNode after = run(g);
+        assertThat(after.path("status").path("messages").get(1).get(1).path("nodes").toString()).isEqualTo("[]");
+        assertThat(after.path("outputs").path("2").path("images").get(0).path("filename").asText()).isEqualTo("swap_00002_.png");
+    }
+
+    @Test
     void viewRules() throws Exception {
         sim.upload("/upload/image", "v.png", png(2, 2, 0x0a0b0c));
         assertThat(sim.get("/view").statusCode()).isEqualTo(404);

@@ -76,6 +76,16 @@ class ValidationTest {
     }
 
     @Test
+    void bodiesAboveMaxUploadSizeGet413() throws Exception {
+        try (SimHarness small = new SimHarness(dir.resolve("small"), "--max-upload-size", "0.001")) {
+            HttpResponse<String> r = small.post("/prompt", "{\"prompt\": {}, \"pad\": \"" + "x".repeat(2000) + "\"}");
+            assertThat(r.statusCode()).isEqualTo(413);
+            assertThat(r.body()).startsWith("Maximum request body size 1048.576 exceeded");
+            assertThat(small.getJson("/features").path("max_upload_size").asDouble()).isEqualTo(1048.576);
+        }
+    }
+
+    @Test
     void upstreamComboErrorHasEmptyDetailsAndNullConfigForLongLists() throws Exception {
         ObjectNode g = Graphs.txt2img(1, 2, "v");
         ((ObjectNode) g.get("3").get("inputs")).put("sampler_name", "bogus");
