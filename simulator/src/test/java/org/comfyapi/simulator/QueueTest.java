@@ -138,6 +138,34 @@ class QueueTest {
         assertThat(sim.getJson("/history").isEmpty()).isTrue();
     }
 
+    @Test
+    void hangOnPromptBlocksTheFirstNodeUntilInterruptAndSecretsStayOutOfHistory() throws Exception {
+        sim.close();
+        sim = new SimHarness(dir, "--hang-on-prompt");
+        String cid = SimHarness.newClientId();
+        WsClient ws = sim.connect(cid);
+        ws.awaitType("status");
+        ObjectNode body = PyJson.object();
+        body.set("prompt", Graphs.fault("none", 0, "hang"));
+        body.put("client_id", cid);
+        body.set("extra_data", PyJson.loads("{\"api_key_comfy_org\": \"secret\", \"keep\": 1}"));
+        String pid = PyJson.loads(sim.post("/prompt", body).body()).get("prompt_id").asText();
+        ws.await(m -> m.path("type").asText().equals("executing") && m.path("data").path("node").asText().equals("1"), 5000);
+        JsonNode running = sim.getJson("/queue").path("queue_running").get(0);
+        assertThat(running.get(3).path("api_key_comfy_org").asText()).isEqualTo("secret");
+
+        // A client reconnecting with the running prompt's client id is told which node is executing.
+        WsClient again = sim.connect(cid);
+        JsonNode hello = again.awaitType("status");
+        assertThat(hello.path("data").path("sid").asText()).isEqualTo(cid);
+        assertThat(PyJson.dumps(again.awaitType("executing").path("data"))).isEqualTo("{\"node\": \"1\"}");
+
+        sim.post("/interrupt", "");
+        JsonNode entry = sim.awaitHistory(pid);
+        assertThat(entry.path("status").path("messages").get(2).get(1).path("node_id").asText()).isEqualTo("1");
+        assertThat(PyJson.dumps(entry.path("prompt").get(3))).isEqualTo("{\"keep\": 1, \"client_id\": \"" + cid + "\"}");
+    }
+
     private static List<String> names(JsonNode o) {
         List<String> l = new ArrayList<>();
         o.fieldNames().forEachRemaining(l::add);
