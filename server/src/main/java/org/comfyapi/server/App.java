@@ -56,7 +56,8 @@ public final class App implements AutoCloseable {
     public App(Config config, IntConsumer fatalExit) {
         this.config = config;
         this.client = new ComfyClient(config.comfyBaseUri());
-        this.events = new ComfyEvents(UUID.randomUUID().toString(), config.comfyWebsocketUri(""));
+        String clientId = UUID.randomUUID().toString();
+        this.events = new ComfyEvents(clientId, config.comfyWebsocketUri(clientId));
         this.supervisor = new ComfySupervisor(config, client, events, fatalExit);
         ComfyRunner runner = new ComfyRunner(client, events, supervisor::isAlive);
         DownloadCache cache = new DownloadCache(config.cacheDir().resolve("downloads"), config.lruCacheSizeGb());

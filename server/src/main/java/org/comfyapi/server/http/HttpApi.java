@@ -78,8 +78,9 @@ public final class HttpApi implements AutoCloseable {
                 json(ctx, 500, new ApiException(500, "Internal server error", null).toJson());
             });
             cfg.routes.error(404, ctx -> {
-                if (ctx.result() == null) json(ctx, 404, new ApiException(404, "Not found: " + ctx.method() + " "
-                        + ctx.path(), "path").toJson());
+                if (!"application/json".equals(ctx.contentType())) {
+                    json(ctx, 404, new ApiException(404, "Not found: " + ctx.method() + " " + ctx.path(), "path").toJson());
+                }
             });
             cfg.routes.error(405, ctx -> json(ctx, 405, new ApiException(405, "Method not allowed: "
                     + ctx.method() + " " + ctx.path(), "path").toJson()));

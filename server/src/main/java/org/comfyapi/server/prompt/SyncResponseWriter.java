@@ -32,7 +32,8 @@ public final class SyncResponseWriter {
     public void write(OutputStream out, PromptResult result, ObjectNode extra, List<String> urls, long uploadTime)
             throws IOException {
         PromptStats stats = result.stats(uploadTime);
-        try (JsonGenerator gen = JSON.getFactory().createGenerator(out)) {
+        try (JsonGenerator gen = JSON.getFactory().createGenerator(out)
+                .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
             gen.writeStartObject();
             if (extra != null) {
                 for (var field : extra.properties()) {
