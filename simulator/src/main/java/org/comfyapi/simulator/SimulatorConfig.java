@@ -71,13 +71,17 @@ public record SimulatorConfig(
         List<String> a = new ArrayList<>(Arrays.asList(args));
         for (int i = 0; i < a.size(); i++) {
             String flag = a.get(i);
+            if (!flag.startsWith("--")) {
+                warnings.add("WARNING: ignoring unexpected argument: " + flag);
+                continue;
+            }
             String inline = null;
             int eq = flag.indexOf('=');
             if (flag.startsWith("--") && eq > 0) {
                 inline = flag.substring(eq + 1);
                 flag = flag.substring(0, eq);
             }
-            boolean nextIsValue = i + 1 < a.size() && !a.get(i + 1).startsWith("--");
+            boolean nextIsValue = i + 1 < a.size() && !a.get(i + 1).startsWith("-");
             String value = inline != null ? inline : (nextIsValue ? a.get(i + 1) : null);
             boolean consumed = inline == null && value != null;
             switch (flag) {
@@ -132,15 +136,10 @@ public record SimulatorConfig(
                         }
                         case "--preview-size" -> previewSize = parseInt(flag, value);
                         default -> {
-                            if (!KNOWN_WITH_VALUE.contains(flag)) warnings.add("WARNING: ignoring unknown argument: " + flag);
-                            else if (!flag.startsWith("--")) warnings.add("WARNING: ignoring argument: " + flag);
+                            if (!KNOWN_WITH_VALUE.contains(flag)) warnings.add("WARNING: ignoring unknown argument: " + flag + " " + value);
                         }
                     }
                 }
-            }
-            if (!flag.startsWith("--")) {
-                warnings.add("WARNING: ignoring unexpected argument: " + flag);
-                consumed = false;
             }
             if (consumed) i++;
         }

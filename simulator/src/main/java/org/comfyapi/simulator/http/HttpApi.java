@@ -16,7 +16,6 @@ import org.comfyapi.simulator.exec.Validator;
 import org.comfyapi.simulator.fs.FolderPaths;
 import org.comfyapi.simulator.nodes.NodeEnv;
 import org.comfyapi.simulator.nodes.NodeRegistry;
-import org.comfyapi.simulator.nodes.NodeType;
 import org.comfyapi.simulator.py.Py;
 import org.comfyapi.simulator.py.PyException;
 import org.comfyapi.simulator.py.PyJson;
@@ -35,8 +34,6 @@ public final class HttpApi {
 
     private final SimulatorConfig config;
     private final FolderPaths paths;
-    private final NodeRegistry registry;
-    private final NodeEnv env;
     private final PromptQueue queue;
     private final WsHub hub;
     private final InterruptFlag interrupt;
@@ -49,8 +46,6 @@ public final class HttpApi {
                    WsHub hub, InterruptFlag interrupt) {
         this.config = config;
         this.paths = paths;
-        this.registry = registry;
-        this.env = env;
         this.queue = queue;
         this.hub = hub;
         this.interrupt = interrupt;
@@ -348,14 +343,5 @@ public final class HttpApi {
 
     private static int pyInt(String s) {
         return Py.toInt(PyJson.MAPPER.getNodeFactory().textNode(s)).asInt();
-    }
-
-    /** Exposed for tests and the websocket hub. */
-    public NodeType nodeType(String name) {
-        return registry.get(name);
-    }
-
-    NodeEnv env() {
-        return env;
     }
 }
