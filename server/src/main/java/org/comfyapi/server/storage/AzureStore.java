@@ -130,15 +130,18 @@ final class AzureStore {
         }
     }
 
-    /** The URL a blob of this name in this container has. */
+    /** The URL a blob of this name in this container has, with its "folders" as readable slashes. */
     String blobUrl(String container, String blobName) {
-        return client.getBlobContainerClient(container).getBlobClient(blobName).getBlobUrl();
+        StringBuilder url = new StringBuilder(client.getAccountUrl().replaceAll("/+$", ""))
+                .append('/').append(Urls.encodePathSegment(container));
+        for (String segment : blobName.split("/", -1)) url.append('/').append(Urls.encodePathSegment(segment));
+        return url.toString();
     }
 
     void upload(Path file, String container, String blobName, String contentType, Cancellation cancellation)
             throws UploadException {
         var blob = asyncClient.getBlobContainerAsyncClient(container).getBlobAsyncClient(blobName);
-        String shown = Urls.redact(blob.getBlobUrl());
+        String shown = Urls.redact(blobUrl(container, blobName));
         BlobUploadFromFileOptions options = new BlobUploadFromFileOptions(file.toString())
                 .setHeaders(new BlobHttpHeaders().setContentType(contentType))
                 .setParallelTransferOptions(new ParallelTransferOptions()
@@ -155,7 +158,7 @@ final class AzureStore {
             if (cause instanceof BlobStorageException storage) {
                 throw new UploadException("upload to " + shown + " failed: " + storageError(storage, shown).getMessage());
             }
-            URI uri = URI.create(blob.getBlobUrl());
+            URI uri = URI.create(blobUrl(container, blobName));
             String why = NetworkErrors.describe(cause, uri, settings.proxy().proxyFor(uri))
                     .map(NetworkErrors.Described::message).orElseGet(() -> rootMessage(cause));
             throw new UploadException("upload to " + shown + " failed: " + why);

@@ -86,7 +86,7 @@ final class HttpStore {
         try {
             body = HttpRequest.BodyPublishers.ofFile(file);
         } catch (IOException e) {
-            throw new UploadException("cannot read " + file.getFileName() + ": " + e.getMessage());
+            throw new UploadException("cannot read " + file.getFileName() + ": " + Transfers.localError(e));
         }
         AtomicReference<CompletableFuture<?>> pending = new AtomicReference<>(CompletableFuture.completedFuture(null));
         try (Watchdog.Ticket ticket = Watchdog.watch(settings.readTimeout(), () -> pending.get().cancel(true))) {

@@ -120,7 +120,7 @@ final class S3Store implements AutoCloseable {
         try {
             size = Files.size(file);
         } catch (IOException e) {
-            throw new UploadException("cannot read " + file.getFileName() + ": " + e.getMessage());
+            throw new UploadException("cannot read " + file.getFileName() + ": " + Transfers.localError(e));
         }
         try {
             if (size < settings.multipartThreshold()) {

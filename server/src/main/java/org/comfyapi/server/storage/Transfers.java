@@ -41,13 +41,21 @@ final class Transfers {
             }
         } catch (IOException e) {
             throw new DownloadException(DownloadException.Reason.LOCAL_IO,
-                    "cannot write " + destination.getFileName() + ": " + e.getMessage(), -1, e);
+                    "cannot write " + destination.getFileName() + ": " + localError(e), -1, e);
         }
         if (expected >= 0 && total != expected) {
             throw new DownloadException(DownloadException.Reason.CUT_OFF,
                     "download cut off after " + total + " of " + expected + " bytes from " + shown);
         }
         return total;
+    }
+
+    /** A local file error without the absolute path the JDK puts in its message. */
+    static String localError(IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) return "no such file";
+        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
+        if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) return fs.getReason();
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     private static DownloadException readFailure(IOException e, long total, long expected, Watchdog.Ticket ticket,
