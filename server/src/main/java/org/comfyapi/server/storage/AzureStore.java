@@ -2,6 +2,7 @@ package org.comfyapi.server.storage;
 
 import com.azure.core.http.HttpClient;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
+import com.azure.core.util.Configuration;
 import com.azure.core.util.Context;
 import com.azure.storage.blob.BlobServiceAsyncClient;
 import com.azure.storage.blob.BlobServiceClient;
@@ -82,7 +83,9 @@ final class AzureStore {
     AzureStore(StorageSettings settings, String connectionString) {
         this.settings = settings;
         this.connection = ConnectionString.parse(connectionString);
+        // Configuration.NONE: the SDK would otherwise read proxies from the environment its own way.
         HttpClient http = new JdkHttpClientBuilder(java.net.http.HttpClient.newBuilder().proxy(settings.proxy()))
+                .configuration(Configuration.NONE)
                 .connectionTimeout(settings.connectTimeout())
                 .responseTimeout(settings.readTimeout())
                 .readTimeout(settings.readTimeout())

@@ -27,7 +27,9 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class HttpStore {
     private static final int MAX_REDIRECTS = 10;
-    private static final int BUFFER = 64 * 1024;
+    private static final String USER_AGENT = "comfyui-api/" + org.comfyapi.server.config.ConfigLoader.VERSION;
+    /** Azure Storage refuses bearer tokens without a service version; any recent one will do. */
+    private static final String AZURE_VERSION = "2023-11-03";
 
     private final HttpClient client;
     private final StorageSettings settings;
@@ -52,7 +54,9 @@ final class HttpStore {
         String shown = Urls.redact(current, first.queryParam());
         for (int hop = 0; ; hop++) {
             Map<String, String> headers = Urls.sameOrigin(current, first.uri()) ? first.headers() : Map.of();
-            HttpRequest.Builder request = HttpRequest.newBuilder(current).GET().timeout(settings.readTimeout());
+            HttpRequest.Builder request = HttpRequest.newBuilder(current).GET().timeout(settings.readTimeout())
+                    .header("User-Agent", USER_AGENT);
+            if (isAzureBlob(current)) request.header("x-ms-version", AZURE_VERSION);
             headers.forEach(request::setHeader);
             HttpResponse<InputStream> response = send(request.build(), current, shown);
             int status = response.statusCode();
@@ -92,7 +96,9 @@ final class HttpStore {
         try (Watchdog.Ticket ticket = Watchdog.watch(settings.readTimeout(), () -> pending.get().cancel(true))) {
             HttpRequest.Builder request = HttpRequest.newBuilder(authorized.uri())
                     .PUT(new ProgressPublisher(body, ticket::progress))
-                    .header("Content-Type", contentType);
+                    .header("Content-Type", contentType)
+                    .header("User-Agent", USER_AGENT);
+            if (isAzureBlob(authorized.uri())) request.header("x-ms-version", AZURE_VERSION).header("x-ms-blob-type", "BlockBlob");
             authorized.headers().forEach(request::setHeader);
             CompletableFuture<HttpResponse<Void>> response = client.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding());
             pending.set(response);
@@ -104,7 +110,7 @@ final class HttpStore {
                 if (cancellation.cancelled()) throw new UploadException("upload to " + shown + " " + cancellation.reason());
                 if (ticket.fired()) {
                     throw new UploadException("upload to " + shown + " timed out: no progress for "
-                            + settings.readTimeout().toSeconds() + " s");
+                            + Transfers.seconds(settings.readTimeout()));
                 }
                 Throwable cause = e.getCause() == null ? e : e.getCause();
                 String why = NetworkErrors.describe(cause, authorized.uri(), settings.proxy().proxyFor(authorized.uri()))
@@ -204,6 +210,10 @@ final class HttpStore {
         return new DownloadResult(copied,
                 headers.firstValue("content-type").flatMap(ContentDisposition::mediaType),
                 headers.firstValue("content-disposition").flatMap(ContentDisposition::filename));
+    }
+
+    private static boolean isAzureBlob(URI uri) {
+        return uri.getHost() != null && uri.getHost().toLowerCase(java.util.Locale.ROOT).endsWith(".blob.core.windows.net");
     }
 
     private static boolean isRedirect(int status) {

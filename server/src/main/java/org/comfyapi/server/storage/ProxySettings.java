@@ -1,5 +1,6 @@
 package org.comfyapi.server.storage;
 
+import org.comfyapi.server.config.ConfigException;
 import org.comfyapi.server.log.Log;
 
 import java.io.IOException;
@@ -45,7 +46,7 @@ public final class ProxySettings extends ProxySelector {
         this.noProxy = List.copyOf(noProxy);
     }
 
-    /** Reads the proxy variables; a value that is not a proxy address is a {@link IllegalArgumentException} naming it. */
+    /** Reads the proxy variables; a value that is not a proxy address is a {@link ConfigException} naming it. */
     public static ProxySettings fromEnv(Map<String, String> env) {
         Optional<InetSocketAddress> http = proxyAddress(env, "http_proxy");
         Optional<InetSocketAddress> https = proxyAddress(env, "https_proxy");
@@ -117,16 +118,16 @@ public final class ProxySettings extends ProxySelector {
         try {
             uri = new URI(withScheme);
         } catch (Exception e) {
-            throw new IllegalArgumentException(name + " is not a proxy URL");
+            throw new ConfigException(name, "is not a proxy URL");
         }
-        if (uri.getHost() == null) throw new IllegalArgumentException(name + " has no host");
+        if (uri.getHost() == null) throw new ConfigException(name, "has no host");
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http")) {
-            throw new IllegalArgumentException(name + " must be an http:// proxy (got " + scheme + "://)");
+            throw new ConfigException(name, "must be an http:// proxy (got " + scheme + "://)");
         }
         if (uri.getRawUserInfo() != null) {
             // The JDK client cannot send Proxy-Authorization on CONNECT; say so instead of failing later.
-            LOG.warn("proxy credentials in " + name + " are ignored: use a proxy that allows this host");
+            LOG.warn("proxy credentials are not supported and are ignored", "variable", name);
         }
         int port = uri.getPort() >= 0 ? uri.getPort() : 80;
         return InetSocketAddress.createUnresolved(normalizeHost(uri.getHost()), port);

@@ -72,7 +72,8 @@ public final class RemoteFiles implements AutoCloseable {
                 if (url.getHost() == null) {
                     throw new DownloadException(DownloadException.Reason.INVALID, "URL has no host: " + Urls.redact(url));
                 }
-                if (azure.isPresent() && azure.get().owns(url) && auth.isEmpty()) {
+                // a request's own HTTP credentials (a bearer token, a SAS in a header) go over plain HTTP
+                if (azure.isPresent() && azure.get().owns(url) && auth.filter(a -> !(a instanceof Auth.S3Keys)).isEmpty()) {
                     return azure.get().download(url, destination);
                 }
                 if (isHuggingFace(url)) {

@@ -1,5 +1,7 @@
 package org.comfyapi.server.storage;
 
+import org.comfyapi.server.config.ConfigException;
+
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -43,14 +45,16 @@ public record StorageSettings(
         if (multipartThreshold < partSize) multipartThreshold = partSize;
     }
 
+    /** Reads the storage variables; a bad value is a {@link ConfigException} naming the variable. */
     public static StorageSettings fromEnv(Map<String, String> env) {
         Optional<String> headerName = get(env, "HTTP_AUTH_HEADER_NAME");
         Optional<String> headerValue = get(env, "HTTP_AUTH_HEADER_VALUE");
         if (headerName.isPresent() != headerValue.isPresent()) {
-            throw new IllegalArgumentException("set both HTTP_AUTH_HEADER_NAME and HTTP_AUTH_HEADER_VALUE, or neither");
+            throw new ConfigException(headerName.isPresent() ? "HTTP_AUTH_HEADER_VALUE" : "HTTP_AUTH_HEADER_NAME",
+                    "set both HTTP_AUTH_HEADER_NAME and HTTP_AUTH_HEADER_VALUE, or neither");
         }
         headerName.ifPresent(name -> {
-            if (!Auth.TOKEN.matcher(name).matches()) throw new IllegalArgumentException("HTTP_AUTH_HEADER_NAME is not a valid header name");
+            if (!Auth.TOKEN.matcher(name).matches()) throw new ConfigException("HTTP_AUTH_HEADER_NAME", "is not a valid header name");
         });
         S3Defaults s3 = new S3Defaults(
                 get(env, "AWS_ACCESS_KEY_ID"),

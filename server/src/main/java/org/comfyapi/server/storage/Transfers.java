@@ -50,6 +50,12 @@ final class Transfers {
         return total;
     }
 
+    /** "1.5 s", "60 s": for messages about timeouts. */
+    static String seconds(Duration duration) {
+        long millis = duration.toMillis();
+        return (millis % 1000 == 0 ? String.valueOf(millis / 1000) : String.valueOf(millis / 1000.0)) + " s";
+    }
+
     /** A local file error without the absolute path the JDK puts in its message. */
     static String localError(IOException e) {
         if (e instanceof java.nio.file.NoSuchFileException) return "no such file";
@@ -62,7 +68,7 @@ final class Transfers {
                                                  String shown, Duration readTimeout) {
         if ((ticket != null && ticket.fired()) || e instanceof SocketTimeoutException) {
             return new DownloadException(DownloadException.Reason.TIMEOUT, "download of " + shown + " timed out: no data for "
-                    + readTimeout.toSeconds() + " s after " + total + " bytes", -1, e);
+                    + seconds(readTimeout) + " after " + total + " bytes", -1, e);
         }
         if (Thread.currentThread().isInterrupted() || e instanceof InterruptedIOException) {
             return new DownloadException(DownloadException.Reason.INTERRUPTED, "download of " + shown + " interrupted", -1, e);
