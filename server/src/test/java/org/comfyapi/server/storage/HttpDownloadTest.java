@@ -302,4 +302,30 @@ class HttpDownloadTest {
             assertThat(other.last("/x.bin").header("X-Env")).isNull();
         }
     }
+
+    @Test
+    void interruptingTheCallerStopsTheDownload() throws Exception {
+        try (RawServer raw = new RawServer(socket -> {
+            OutputStream out = socket.getOutputStream();
+            out.write("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n".getBytes());
+            out.write(new byte[1000]);
+            out.flush();
+            Thread.sleep(10_000);
+        })) {
+            var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+            Thread worker = Thread.ofVirtual().start(() -> {
+                try {
+                    files.download(raw.url("/slow.bin"), destination, Optional.empty());
+                } catch (Throwable t) {
+                    failure.set(t);
+                }
+            });
+            Thread.sleep(300);
+            worker.interrupt();
+            assertThat(worker.join(Duration.ofSeconds(1))).isTrue();
+            assertThat(failure.get()).isInstanceOf(DownloadException.class)
+                    .satisfies(e -> assertThat(((DownloadException) e).reason()).isEqualTo(DownloadException.Reason.INTERRUPTED));
+            assertThat(destination).doesNotExist();
+        }
+    }
 }

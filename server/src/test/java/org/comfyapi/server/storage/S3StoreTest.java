@@ -161,4 +161,40 @@ class S3StoreTest {
                 .isInstanceOf(DownloadException.class)
                 .hasMessage("connection refused: 127.0.0.1:" + port + " (for s3://" + BUCKET + "/k)");
     }
+
+    @Test
+    void cutOffObjectBodyIsAClearError() throws Exception {
+        try (RawServer raw = new RawServer(socket -> {
+            var out = socket.getOutputStream();
+            out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: 200000\r\n"
+                    + "ETag: \"abc\"\r\n\r\n").getBytes());
+            out.write(new byte[70_000]);
+            out.flush();
+        })) {
+            Auth keys = new Auth.S3Keys("a", "b", Optional.empty(), Optional.empty(), Optional.of(raw.url("").toString()));
+            Path destination = dir.resolve("cut.tmp");
+            assertThatThrownBy(() -> files.download(URI.create("s3://bucket/cut.bin"), destination, Optional.of(keys)))
+                    .isInstanceOf(DownloadException.class)
+                    .hasMessageStartingWith("download cut off after ")
+                    .hasMessageContaining("of 200000 bytes from s3://bucket/cut.bin");
+            assertThat(destination).doesNotExist();
+        }
+    }
+
+    @Test
+    void stalledObjectBodyTimesOut() throws Exception {
+        try (RawServer raw = new RawServer(socket -> {
+            var out = socket.getOutputStream();
+            out.write("HTTP/1.1 200 OK\r\nContent-Length: 200000\r\n\r\n".getBytes());
+            out.write(new byte[1000]);
+            out.flush();
+            Thread.sleep(10_000);
+        }); RemoteFiles quick = new RemoteFiles(StorageSettings.fromEnv(Map.of()).withTimeouts(Duration.ofSeconds(1), Duration.ofMillis(700)))) {
+            Auth keys = new Auth.S3Keys("a", "b", Optional.empty(), Optional.empty(), Optional.of(raw.url("").toString()));
+            assertThatThrownBy(() -> quick.download(URI.create("s3://bucket/stall.bin"), dir.resolve("stall.tmp"), Optional.of(keys)))
+                    .isInstanceOf(DownloadException.class)
+                    .hasMessageContaining("timed out")
+                    .satisfies(e -> assertThat(((DownloadException) e).reason()).isEqualTo(DownloadException.Reason.TIMEOUT));
+        }
+    }
 }
