@@ -1,5 +1,7 @@
 package org.comfyapi.server.storage;
 
+import org.comfyapi.server.config.ConfigLoader;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -12,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
@@ -27,7 +30,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class HttpStore {
     private static final int MAX_REDIRECTS = 10;
-    private static final String USER_AGENT = "comfyui-api/" + org.comfyapi.server.config.ConfigLoader.VERSION;
+    private static final String USER_AGENT = "comfyui-api/" + ConfigLoader.VERSION;
     /** Azure Storage refuses bearer tokens without a service version; any recent one will do. */
     private static final String AZURE_VERSION = "2023-11-03";
 
@@ -68,16 +71,18 @@ final class HttpStore {
                 URI next = current.resolve(response.headers().firstValue("location").get());
                 if ("https".equalsIgnoreCase(current.getScheme()) && !"https".equalsIgnoreCase(next.getScheme())) {
                     throw new DownloadException(DownloadException.Reason.HTTP_STATUS,
-                            "HTTP " + status + " from " + shown + " redirects from https to " + next.getScheme() + ", refused", status, null);
+                            "HTTP " + status + " from " + shown + ": refused to follow a redirect from https to " + next.getScheme(),
+                            status, null);
                 }
                 current = next;
                 continue;
             }
             if (status < 200 || status > 299) {
                 closeQuietly(response.body());
-                throw statusError(status, shown, url, auth);
+                String via = current.equals(first.uri()) ? "" : " (after a redirect to " + current.getHost() + ")";
+                throw statusError(status, shown + via, url, auth);
             }
-            return save(response, destination, current, shown);
+            return save(response, destination, shown);
         }
     }
 
@@ -196,7 +201,7 @@ final class HttpStore {
         return new DownloadException(reason, "HTTP " + status + " from " + shown + hint, status, null);
     }
 
-    private DownloadResult save(HttpResponse<InputStream> response, Path destination, URI from, String shown)
+    private DownloadResult save(HttpResponse<InputStream> response, Path destination, String shown)
             throws DownloadException {
         HttpHeaders headers = response.headers();
         long expected = headers.firstValueAsLong("content-length").orElse(-1);
@@ -213,7 +218,7 @@ final class HttpStore {
     }
 
     private static boolean isAzureBlob(URI uri) {
-        return uri.getHost() != null && uri.getHost().toLowerCase(java.util.Locale.ROOT).endsWith(".blob.core.windows.net");
+        return uri.getHost() != null && uri.getHost().toLowerCase(Locale.ROOT).endsWith(".blob.core.windows.net");
     }
 
     private static boolean isRedirect(int status) {

@@ -17,7 +17,12 @@ final class InFlightUploads {
         Cancellation older = byUrl.put(url, mine);
         if (older != null) {
             older.cancel(SUPERSEDED);
-            older.awaitFinish(WAIT_FOR_OLDER_MILLIS);
+            try {
+                older.awaitFinish(WAIT_FOR_OLDER_MILLIS);
+            } catch (InterruptedException e) {
+                end(url, mine);
+                throw e;
+            }
         }
         return mine;
     }
