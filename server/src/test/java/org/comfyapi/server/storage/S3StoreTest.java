@@ -197,4 +197,32 @@ class S3StoreTest {
                     .satisfies(e -> assertThat(((DownloadException) e).reason()).isEqualTo(DownloadException.Reason.TIMEOUT));
         }
     }
+
+    @Test
+    void aSecondUploadToTheSameKeyAbortsTheFirstMultipartUpload() throws Exception {
+        Path older = Files.write(dir.resolve("older.bin"), HttpDownloadTest.bytes((int) (20 * MB), 51));
+        byte[] newer = HttpDownloadTest.bytes(100_000, 52);
+        Path newerFile = Files.write(dir.resolve("newer.bin"), newer);
+        UploadTarget target = new UploadTarget.S3(BUCKET, "race/", false);
+        try (TestProxy slow = new TestProxy(); RemoteFiles proxied = new RemoteFiles(StorageSettings.fromEnv(Map.of(
+                        "AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY,
+                        "AWS_ENDPOINT_URL", s3.endpoint, "HTTP_PROXY", slow.address()))
+                .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(10)).withMultipart(5 * MB, 5 * MB));
+             var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            slow.delayMillis = 300;
+            var first = executor.submit(() -> proxied.upload(older, "out.bin", target, Optional.empty()));
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (slow.forwarded.stream().noneMatch(u -> String.valueOf(u.getQuery()).contains("partNumber=1"))) {
+                assertThat(System.nanoTime()).isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            String url = proxied.upload(newerFile, "out.bin", target, Optional.empty());
+            assertThat(url).isEqualTo("s3://" + BUCKET + "/race/out.bin");
+            assertThatThrownBy(first::get).cause()
+                    .isInstanceOf(UploadException.class)
+                    .hasMessage("upload to s3://" + BUCKET + "/race/out.bin was superseded by a newer upload to the same URL");
+        }
+        assertThat(admin.getObjectAsBytes(b -> b.bucket(BUCKET).key("race/out.bin")).asByteArray()).isEqualTo(newer);
+        assertThat(admin.listMultipartUploads(b -> b.bucket(BUCKET)).uploads()).isEmpty();
+    }
 }

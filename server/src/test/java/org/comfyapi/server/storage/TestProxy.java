@@ -18,13 +18,15 @@ import java.util.concurrent.Executors;
 /** A forward HTTP proxy for absolute-URI requests (no CONNECT); remembers what it forwarded. */
 final class TestProxy implements AutoCloseable {
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "proxy-authorization",
-            "te", "trailer", "transfer-encoding", "upgrade", "host", "content-length");
+            "te", "trailer", "transfer-encoding", "upgrade", "host", "content-length", "expect");
 
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final HttpClient upstream = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY)
             .version(HttpClient.Version.HTTP_1_1).build();
     final List<URI> forwarded = new CopyOnWriteArrayList<>();
+    /** Holds every request this long before forwarding it: makes uploads slow enough to overlap. */
+    volatile long delayMillis;
 
     TestProxy() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -37,6 +39,7 @@ final class TestProxy implements AutoCloseable {
                     return;
                 }
                 forwarded.add(target);
+                if (delayMillis > 0) Thread.sleep(delayMillis);
                 HttpRequest.Builder request = HttpRequest.newBuilder(target)
                         .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(FileServer.readBody(exchange)));
                 exchange.getRequestHeaders().forEach((name, values) -> {
