@@ -105,4 +105,33 @@ class AzureStoreTest {
                     .hasMessage("azure_blob_upload needs AZURE_STORAGE_CONNECTION_STRING");
         }
     }
+
+    @Test
+    void aSecondUploadToTheSameBlobAbortsTheFirst() throws Exception {
+        Path older = Files.write(dir.resolve("older.bin"), HttpDownloadTest.bytes(40 * 1024 * 1024, 61));
+        byte[] newer = HttpDownloadTest.bytes(50_000, 62);
+        Path newerFile = Files.write(dir.resolve("newer.bin"), newer);
+        UploadTarget target = new UploadTarget.AzureBlob(CONTAINER, "race/", false);
+        try (TestProxy slow = new TestProxy(); RemoteFiles proxied = new RemoteFiles(StorageSettings.fromEnv(Map.of(
+                        "AZURE_STORAGE_CONNECTION_STRING", azurite.connectionString(), "HTTP_PROXY", slow.address()))
+                .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(10)));
+             var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            slow.delayMillis = 500;
+            var first = executor.submit(() -> proxied.upload(older, "out.bin", target, Optional.empty()));
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (slow.forwarded.stream().noneMatch(u -> String.valueOf(u.getQuery()).contains("comp=block"))) {
+                assertThat(System.nanoTime()).isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            String url = proxied.upload(newerFile, "out.bin", target, Optional.empty());
+            assertThatThrownBy(first::get).cause()
+                    .isInstanceOf(UploadException.class)
+                    .hasMessage("upload to " + url + " was superseded by a newer upload to the same URL");
+            Thread.sleep(1500);
+            Path back = dir.resolve("race.tmp");
+            files.download(URI.create(url), back, Optional.empty());
+            assertThat(Files.readAllBytes(back)).isEqualTo(newer);
+            assertThat(slow.forwarded.stream().filter(u -> String.valueOf(u.getQuery()).contains("comp=blocklist"))).isEmpty();
+        }
+    }
 }
