@@ -1,9 +1,11 @@
 package org.comfyapi.server.storage;
 
+import org.comfyapi.server.config.ConfigException;
 import org.comfyapi.server.log.Log;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -29,7 +31,39 @@ public final class RemoteFiles implements AutoCloseable {
         this.settings = settings;
         this.http = new HttpStore(settings);
         this.s3 = new S3Store(settings);
-        this.azure = settings.azureConnectionString().map(cs -> new AzureStore(settings, cs));
+        this.azure = settings.azureConnectionString().map(cs -> azureStore(settings, cs));
+    }
+
+    private static AzureStore azureStore(StorageSettings settings, String connectionString) {
+        try {
+            return new AzureStore(settings, connectionString);
+        } catch (RuntimeException e) {
+            // the SDK's message could quote the string, key included
+            throw new ConfigException("AZURE_STORAGE_CONNECTION_STRING", "is not a valid Azure Storage connection string");
+        }
+    }
+
+    /**
+     * Parses a URL as users write it (spaces allowed) and checks it is one {@link #download} takes:
+     * {@code s3://bucket/key} or {@code http(s)://host/...}.
+     */
+    public static URI parseUrl(String raw) throws DownloadException {
+        String text = raw.strip();
+        URI uri;
+        try {
+            uri = new URI(text.replace(" ", "%20"));
+        } catch (URISyntaxException e) {
+            throw new DownloadException(DownloadException.Reason.INVALID, "not a valid URL: " + Urls.redact(text));
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("s3") && !scheme.equals("http") && !scheme.equals("https")) {
+            throw new DownloadException(DownloadException.Reason.INVALID,
+                    "unsupported URL scheme \"" + scheme + "\": use http, https or s3");
+        }
+        if (uri.getHost() == null && !(scheme.equals("s3") && uri.getAuthority() != null)) {
+            throw new DownloadException(DownloadException.Reason.INVALID, "URL has no host: " + Urls.redact(text));
+        }
+        return uri;
     }
 
     /** True for the URL schemes {@link #download} accepts: s3, http and https. */

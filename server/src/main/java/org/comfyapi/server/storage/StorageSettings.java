@@ -61,7 +61,7 @@ public record StorageSettings(
                 get(env, "AWS_SECRET_ACCESS_KEY"),
                 get(env, "AWS_SESSION_TOKEN"),
                 get(env, "AWS_REGION").or(() -> get(env, "AWS_DEFAULT_REGION")),
-                get(env, "AWS_ENDPOINT_URL_S3").or(() -> get(env, "AWS_ENDPOINT_URL")));
+                endpoint(env, "AWS_ENDPOINT_URL_S3").or(() -> endpoint(env, "AWS_ENDPOINT_URL")));
         return new StorageSettings(
                 ProxySettings.fromEnv(env),
                 headerName.map(name -> new Auth.Header(name, headerValue.orElseThrow())),
@@ -91,6 +91,19 @@ public record StorageSettings(
                 + ", azure=" + (azureConnectionString.isPresent() ? "set" : "none") + ", s3=" + s3
                 + ", connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout
                 + ", multipartThreshold=" + multipartThreshold + ", partSize=" + partSize + "]";
+    }
+
+    private static Optional<String> endpoint(Map<String, String> env, String name) {
+        Optional<String> value = get(env, name);
+        value.ifPresent(v -> {
+            try {
+                java.net.URI uri = new java.net.URI(v);
+                if (uri.getHost() == null || !uri.getScheme().matches("(?i)https?")) throw new java.net.URISyntaxException(v, "not http(s)");
+            } catch (java.net.URISyntaxException e) {
+                throw new ConfigException(name, "must be an http(s) URL such as http://127.0.0.1:9000");
+            }
+        });
+        return value;
     }
 
     private static Optional<String> get(Map<String, String> env, String name) {

@@ -119,4 +119,27 @@ class CredentialsTest {
         assertThat(Urls.redact(java.net.URI.create("https://h/p?mine=secret&x=1"), "mine")).isEqualTo("https://h/p?mine=REDACTED&x=1");
         assertThat(Urls.redact("https://u:p@h/p q?a=b")).doesNotContain("u:p").doesNotContain("a=b");
     }
+
+    @Test
+    void badEnvironmentValuesNameTheVariable() {
+        assertThatThrownBy(() -> StorageSettings.fromEnv(java.util.Map.of("HTTP_AUTH_HEADER_NAME", "X-K")))
+                .isInstanceOf(org.comfyapi.server.config.ConfigException.class).hasMessageStartingWith("HTTP_AUTH_HEADER_VALUE: ");
+        assertThatThrownBy(() -> StorageSettings.fromEnv(java.util.Map.of("AWS_ENDPOINT_URL", "minio:9000")))
+                .isInstanceOf(org.comfyapi.server.config.ConfigException.class).hasMessageStartingWith("AWS_ENDPOINT_URL: ");
+        assertThatThrownBy(() -> new RemoteFiles(StorageSettings.fromEnv(java.util.Map.of(
+                "AZURE_STORAGE_CONNECTION_STRING", "AccountName=a;AccountKey=SECRET;BlobEndpoint=::nope"))))
+                .isInstanceOf(org.comfyapi.server.config.ConfigException.class)
+                .hasMessageStartingWith("AZURE_STORAGE_CONNECTION_STRING: ").hasMessageNotContaining("SECRET");
+    }
+
+    @Test
+    void parsesUrlsAsUsersWriteThem() throws Exception {
+        assertThat(RemoteFiles.parseUrl(" https://h/my file.png ").getPath()).isEqualTo("/my file.png");
+        assertThat(RemoteFiles.parseUrl("s3://my_bucket/k").getAuthority()).isEqualTo("my_bucket");
+        assertThatThrownBy(() -> RemoteFiles.parseUrl("file:///etc/passwd")).isInstanceOf(DownloadException.class)
+                .hasMessage("unsupported URL scheme \"file\": use http, https or s3");
+        assertThatThrownBy(() -> RemoteFiles.parseUrl("https://u:SECRET@h/%%")).isInstanceOf(DownloadException.class)
+                .hasMessageStartingWith("not a valid URL: ").hasMessageNotContaining("SECRET");
+        assertThatThrownBy(() -> RemoteFiles.parseUrl("http:///x")).hasMessageStartingWith("URL has no host");
+    }
 }
