@@ -34,6 +34,10 @@ public sealed interface UploadTarget {
      * outputs go to one place.
      */
     static Optional<UploadTarget> fromRequest(JsonNode body) {
+        JsonNode hf = body.get("hf_upload");
+        if (hf != null && !hf.isNull()) {
+            throw ApiException.badRequest("hf_upload is not supported yet: use s3, azure_blob_upload or http_upload", "hf_upload");
+        }
         UploadTarget found = null;
         for (String field : new String[] {"s3", "azure_blob_upload", "http_upload"}) {
             JsonNode json = body.get(field);
