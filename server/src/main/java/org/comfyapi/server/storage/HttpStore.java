@@ -194,7 +194,7 @@ final class HttpStore {
             default -> DownloadException.Reason.HTTP_STATUS;
         };
         String hint = "";
-        if (reason == DownloadException.Reason.DENIED && RemoteFiles.isHuggingFace(original)
+        if (reason == DownloadException.Reason.DENIED && RemoteFiles.isHuggingFace(original, settings)
                 && auth.isEmpty() && settings.hfToken().isEmpty()) {
             hint = " (HF_TOKEN is not set)";
         }

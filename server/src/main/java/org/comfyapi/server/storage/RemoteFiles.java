@@ -110,7 +110,7 @@ public final class RemoteFiles implements AutoCloseable {
                 if (azure.isPresent() && azure.get().owns(url) && auth.filter(a -> !(a instanceof Auth.S3Keys)).isEmpty()) {
                     return azure.get().download(url, destination);
                 }
-                if (isHuggingFace(url)) {
+                if (isHuggingFace(url, settings)) {
                     return http.download(url, destination, auth.or(() -> settings.hfToken().map(Auth.Bearer::new)), false);
                 }
                 return http.download(url, destination, auth, true);
@@ -120,9 +120,11 @@ public final class RemoteFiles implements AutoCloseable {
         }
     }
 
-    static boolean isHuggingFace(URI url) {
+    /** huggingface.co, hf.co, or the origin of {@code HF_ENDPOINT} (a mirror). */
+    static boolean isHuggingFace(URI url, StorageSettings settings) {
         String host = url.getHost() == null ? "" : url.getHost().toLowerCase(Locale.ROOT);
-        return host.equals("huggingface.co") || host.equals("hf.co");
+        if (host.equals("huggingface.co") || host.equals("hf.co")) return true;
+        return settings.hfEndpoint().map(URI::create).filter(endpoint -> Urls.sameOrigin(url, endpoint)).isPresent();
     }
 
     /** Uploads {@code file} under its own name. */

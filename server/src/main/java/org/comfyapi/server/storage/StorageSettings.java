@@ -10,6 +10,7 @@ import java.util.Optional;
  * What the storage layer reads from the environment, read once. Tests build it from their own map;
  * {@code toString()} hides every secret.
  *
+ * @param hfEndpoint {@code HF_ENDPOINT}: a Hugging Face mirror whose URLs also get {@code HF_TOKEN}
  * @param readTimeout how long a transfer may go without a single byte moving before it fails
  * @param multipartThreshold files at least this large go to S3 as multipart uploads
  */
@@ -17,6 +18,7 @@ public record StorageSettings(
         ProxySettings proxy,
         Optional<Auth.Header> httpAuthHeader,
         Optional<String> hfToken,
+        Optional<String> hfEndpoint,
         Optional<String> azureConnectionString,
         S3Defaults s3,
         Duration connectTimeout,
@@ -66,6 +68,7 @@ public record StorageSettings(
                 ProxySettings.fromEnv(env),
                 headerName.map(name -> new Auth.Header(name, headerValue.orElseThrow())),
                 get(env, "HF_TOKEN"),
+                endpoint(env, "HF_ENDPOINT"),
                 get(env, "AZURE_STORAGE_CONNECTION_STRING"),
                 s3,
                 DEFAULT_CONNECT_TIMEOUT,
@@ -75,19 +78,19 @@ public record StorageSettings(
     }
 
     public StorageSettings withTimeouts(Duration connect, Duration read) {
-        return new StorageSettings(proxy, httpAuthHeader, hfToken, azureConnectionString, s3, connect, read,
+        return new StorageSettings(proxy, httpAuthHeader, hfToken, hfEndpoint, azureConnectionString, s3, connect, read,
                 multipartThreshold, partSize);
     }
 
     public StorageSettings withMultipart(long threshold, long part) {
-        return new StorageSettings(proxy, httpAuthHeader, hfToken, azureConnectionString, s3, connectTimeout, readTimeout,
+        return new StorageSettings(proxy, httpAuthHeader, hfToken, hfEndpoint, azureConnectionString, s3, connectTimeout, readTimeout,
                 threshold, part);
     }
 
     @Override
     public String toString() {
         return "StorageSettings[proxy=" + proxy + ", httpAuthHeader=" + httpAuthHeader.map(h -> h.name() + ": ***").orElse("none")
-                + ", hfToken=" + (hfToken.isPresent() ? "set" : "none")
+                + ", hfToken=" + (hfToken.isPresent() ? "set" : "none") + ", hfEndpoint=" + hfEndpoint.orElse("default")
                 + ", azure=" + (azureConnectionString.isPresent() ? "set" : "none") + ", s3=" + s3
                 + ", connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout
                 + ", multipartThreshold=" + multipartThreshold + ", partSize=" + partSize + "]";

@@ -50,6 +50,7 @@ class HttpDownloadTest {
     }
 
     private RemoteFiles remoteFiles(Map<String, String> env) {
+        if (files != null) files.close();
         files = new RemoteFiles(StorageSettings.fromEnv(env).withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(1500)));
         return files;
     }
@@ -280,8 +281,9 @@ class HttpDownloadTest {
 
     @Test
     void huggingFaceUrlsAreRecognised() {
-        assertThat(RemoteFiles.isHuggingFace(URI.create("https://huggingface.co/org/repo/resolve/main/x.safetensors"))).isTrue();
-        assertThat(RemoteFiles.isHuggingFace(URI.create("https://huggingface.co.evil.net/x"))).isFalse();
+        StorageSettings none = StorageSettings.fromEnv(Map.of());
+        assertThat(RemoteFiles.isHuggingFace(URI.create("https://huggingface.co/org/repo/resolve/main/x.safetensors"), none)).isTrue();
+        assertThat(RemoteFiles.isHuggingFace(URI.create("https://huggingface.co.evil.net/x"), none)).isFalse();
         assertThat(RemoteFiles.isRemote("S3://b/k")).isTrue();
         assertThat(RemoteFiles.isRemote("image.png")).isFalse();
     }
@@ -327,5 +329,21 @@ class HttpDownloadTest {
                     .satisfies(e -> assertThat(((DownloadException) e).reason()).isEqualTo(DownloadException.Reason.INTERRUPTED));
             assertThat(destination).doesNotExist();
         }
+    }
+
+    @Test
+    void huggingFaceGetsHfTokenNotTheEnvHeader() throws Exception {
+        server.route("/org/repo/resolve/main/model.safetensors", exchange -> {
+            boolean ok = "Bearer hf_secret".equals(exchange.getRequestHeaders().getFirst("Authorization"));
+            FileServer.send(exchange, ok ? 200 : 401, ok ? PNG : new byte[0], null);
+        });
+        String mirror = "http://127.0.0.1:" + server.port();
+        URI url = server.url("/org/repo/resolve/main/model.safetensors");
+        remoteFiles(Map.of("HF_ENDPOINT", mirror, "HF_TOKEN", "hf_secret", "HTTP_AUTH_HEADER_NAME", "X-Env",
+                "HTTP_AUTH_HEADER_VALUE", "env")).download(url, destination, Optional.empty());
+        assertThat(Files.readAllBytes(destination)).isEqualTo(PNG);
+        assertThat(server.last(url.getPath()).header("X-Env")).isNull();
+        assertThatThrownBy(() -> remoteFiles(Map.of("HF_ENDPOINT", mirror)).download(url, destination, Optional.empty()))
+                .hasMessage("HTTP 401 from " + url + " (HF_TOKEN is not set)");
     }
 }
