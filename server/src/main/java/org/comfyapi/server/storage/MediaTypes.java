@@ -14,7 +14,24 @@ public final class MediaTypes {
             Map.entry("audio/ogg", "ogg"), Map.entry("application/json", "json"),
             Map.entry("application/x-yaml", "yaml"), Map.entry("text/plain", "txt"));
 
+    private static final Map<String, String> CONTENT_TYPES = Map.ofEntries(
+            Map.entry("png", "image/png"), Map.entry("jpg", "image/jpeg"), Map.entry("jpeg", "image/jpeg"),
+            Map.entry("webp", "image/webp"), Map.entry("gif", "image/gif"), Map.entry("mp4", "video/mp4"),
+            Map.entry("webm", "video/webm"), Map.entry("mov", "video/quicktime"), Map.entry("mp3", "audio/mpeg"),
+            Map.entry("wav", "audio/wav"), Map.entry("flac", "audio/flac"), Map.entry("ogg", "audio/ogg"),
+            Map.entry("json", "application/json"), Map.entry("txt", "text/plain"));
+
     private MediaTypes() {
+    }
+
+    /** The Content-Type an uploaded output is sent with, guessed from its name. */
+    static String forName(String name) {
+        int dot = name.lastIndexOf('.');
+        String ext = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+        String known = CONTENT_TYPES.get(ext);
+        if (known != null) return known;
+        String guessed = java.net.URLConnection.guessContentTypeFromName(name);
+        return guessed != null ? guessed : "application/octet-stream";
     }
 
     /** "image/png; charset=x" gives "png"; an unknown type gives "". */

@@ -1,0 +1,211 @@
+package org.comfyapi.server.storage;
+
+import org.comfyapi.server.config.ConfigException;
+import org.comfyapi.server.log.Log;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Downloads remote files to disk and uploads outputs, choosing the backend from the URL or target:
+ * {@code s3://} goes to S3; URLs of the Azure account in {@code AZURE_STORAGE_CONNECTION_STRING}
+ * to Azure Blob Storage; {@code https://huggingface.co/} gets {@code HF_TOKEN}; any other
+ * {@code http(s)://} is a GET with {@code HTTP_AUTH_HEADER_*}. Blocking and thread-safe: call it
+ * from virtual threads. One instance per server.
+ */
+public final class RemoteFiles implements AutoCloseable {
+    private static final Log LOG = Log.get("storage");
+
+    private final StorageSettings settings;
+    private final HttpStore http;
+    private final S3Store s3;
+    private final Optional<AzureStore> azure;
+    private final InFlightUploads uploads = new InFlightUploads();
+
+    public RemoteFiles(StorageSettings settings) {
+        this.settings = settings;
+        this.http = new HttpStore(settings);
+        this.s3 = new S3Store(settings);
+        this.azure = settings.azureConnectionString().map(cs -> azureStore(settings, cs));
+    }
+
+    private static AzureStore azureStore(StorageSettings settings, String connectionString) {
+        try {
+            return new AzureStore(settings, connectionString);
+        } catch (RuntimeException e) {
+            // the SDK's message could quote the string, key included
+            throw new ConfigException("AZURE_STORAGE_CONNECTION_STRING", "is not a valid Azure Storage connection string");
+        }
+    }
+
+    /**
+     * Parses a URL as users write it (spaces allowed) and checks it is one {@link #download} takes:
+     * {@code s3://bucket/key} or {@code http(s)://host/...}.
+     */
+    public static URI parseUrl(String raw) throws DownloadException {
+        String text = raw.strip();
+        URI uri;
+        try {
+            uri = new URI(text.replace(" ", "%20"));
+        } catch (URISyntaxException e) {
+            throw new DownloadException(DownloadException.Reason.INVALID, "not a valid URL: " + Urls.redact(text));
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("s3") && !scheme.equals("http") && !scheme.equals("https")) {
+            throw new DownloadException(DownloadException.Reason.INVALID,
+                    "unsupported URL scheme \"" + scheme + "\": use http, https or s3");
+        }
+        if (uri.getHost() == null && !(scheme.equals("s3") && uri.getAuthority() != null)) {
+            throw new DownloadException(DownloadException.Reason.INVALID, "URL has no host: " + Urls.redact(text));
+        }
+        return uri;
+    }
+
+    /** True for the URL schemes {@link #download} accepts: s3, http and https. */
+    public static boolean isRemote(String value) {
+        String lower = value.toLowerCase(Locale.ROOT);
+        return lower.startsWith("s3://") || lower.startsWith("http://") || lower.startsWith("https://");
+    }
+
+    /**
+     * Streams {@code url} into {@code destination} (created or replaced; the caller picks a temporary
+     * path and renames it). On failure the destination is deleted and the exception says why.
+     *
+     * @param auth the request's credentials for this URL ({@link Credentials#forUrl}), if any
+     */
+    public DownloadResult download(URI url, Path destination, Optional<Auth> auth) throws DownloadException {
+        long start = System.nanoTime();
+        String shown = Urls.redact(url, auth.filter(Auth.Query.class::isInstance).map(a -> ((Auth.Query) a).param()).orElse(null));
+        try {
+            DownloadResult result = route(url, destination, auth);
+            LOG.info("downloaded", "url", shown, "bytes", result.size(), "ms", (System.nanoTime() - start) / 1_000_000);
+            return result;
+        } catch (DownloadException e) {
+            deleteQuietly(destination);
+            LOG.warn("download failed", "url", shown, "error", e.getMessage());
+            throw e;
+        } catch (RuntimeException e) {
+            deleteQuietly(destination);
+            LOG.error("download failed unexpectedly", "url", shown, "error", e.getClass().getSimpleName());
+            throw new DownloadException(DownloadException.Reason.INVALID, "download of " + shown + " failed: "
+                    + e.getClass().getSimpleName(), -1, null);
+        }
+    }
+
+    private DownloadResult route(URI url, Path destination, Optional<Auth> auth) throws DownloadException {
+        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+        switch (scheme) {
+            case "s3":
+                return s3.download(url, destination, auth);
+            case "http", "https":
+                if (url.getHost() == null) {
+                    throw new DownloadException(DownloadException.Reason.INVALID, "URL has no host: " + Urls.redact(url));
+                }
+                // a request's own HTTP credentials (a bearer token, a SAS in a header) go over plain HTTP
+                if (azure.isPresent() && azure.get().owns(url) && auth.filter(a -> !(a instanceof Auth.S3Keys)).isEmpty()) {
+                    return azure.get().download(url, destination);
+                }
+                if (isHuggingFace(url, settings)) {
+                    return http.download(url, destination, auth.or(() -> settings.hfToken().map(Auth.Bearer::new)), false);
+                }
+                return http.download(url, destination, auth, true);
+            default:
+                throw new DownloadException(DownloadException.Reason.INVALID,
+                        "unsupported URL scheme \"" + scheme + "\": use http, https or s3");
+        }
+    }
+
+    /** huggingface.co, hf.co, or the origin of {@code HF_ENDPOINT} (a mirror). */
+    static boolean isHuggingFace(URI url, StorageSettings settings) {
+        String host = url.getHost() == null ? "" : url.getHost().toLowerCase(Locale.ROOT);
+        if (host.equals("huggingface.co") || host.equals("hf.co")) return true;
+        return settings.hfEndpoint().map(URI::create).filter(endpoint -> Urls.sameOrigin(url, endpoint)).isPresent();
+    }
+
+    /** Uploads {@code file} under its own name. */
+    public String upload(Path file, UploadTarget target) throws UploadException {
+        return upload(file, file.getFileName().toString(), target, Optional.empty());
+    }
+
+    /**
+     * Uploads {@code file} as prefix + {@code name} and returns where it landed: {@code s3://bucket/key}
+     * for S3, the blob's URL for Azure, the PUT URL for HTTP. A concurrent upload to the same URL
+     * makes the older one fail with {@link UploadException#superseded()}.
+     *
+     * @param auth the request's credentials for the destination URL, if any (s3 keys for S3; any
+     *             HTTP kind for {@code http_upload})
+     */
+    public String upload(Path file, String name, UploadTarget target, Optional<Auth> auth) throws UploadException {
+        String url = destination(target, name);
+        String shown = Urls.redact(url);
+        long start = System.nanoTime();
+        Cancellation mine;
+        try {
+            mine = uploads.begin(url);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UploadException("upload to " + shown + " interrupted");
+        }
+        try {
+            String contentType = MediaTypes.forName(name);
+            switch (target) {
+                case UploadTarget.S3 t -> s3.upload(file, t.bucket(), t.prefix() + name, contentType, auth, mine);
+                case UploadTarget.AzureBlob t -> azure().upload(file, t.container(), t.blobPrefix() + name, contentType, mine);
+                case UploadTarget.HttpPut t -> http.upload(file, URI.create(url), contentType, auth, mine);
+            }
+            LOG.info("uploaded", "url", shown, "ms", (System.nanoTime() - start) / 1_000_000);
+            return url;
+        } catch (UploadException e) {
+            if (mine.cancelled()) {
+                LOG.info("upload superseded", "url", shown);
+                throw new UploadException("upload to " + shown + " " + InFlightUploads.SUPERSEDED, null, true);
+            }
+            LOG.warn("upload failed", "url", shown, "error", e.getMessage());
+            throw e;
+        } finally {
+            uploads.end(url, mine);
+        }
+    }
+
+    /** The URL an upload of {@code name} to {@code target} lands at. */
+    public String destination(UploadTarget target, String name) throws UploadException {
+        if (name.isEmpty() || name.contains("/") || name.contains("\\")) {
+            throw new UploadException("upload name must be a plain file name");
+        }
+        return switch (target) {
+            case UploadTarget.S3 t -> "s3://" + t.bucket() + "/" + t.prefix() + name;
+            case UploadTarget.AzureBlob t -> azure().blobUrl(t.container(), t.blobPrefix() + name);
+            case UploadTarget.HttpPut t -> httpDestination(t.urlPrefix(), name);
+        };
+    }
+
+    /** {@code https://h/p/?sig=x} + {@code a.png} is {@code https://h/p/a.png?sig=x}: the name goes on the path. */
+    static String httpDestination(String prefix, String name) {
+        int query = prefix.indexOf('?');
+        String path = query < 0 ? prefix : prefix.substring(0, query);
+        String rest = query < 0 ? "" : prefix.substring(query);
+        return path + Urls.encodePathSegment(name) + rest;
+    }
+
+    private AzureStore azure() throws UploadException {
+        return azure.orElseThrow(() -> new UploadException("azure_blob_upload needs AZURE_STORAGE_CONNECTION_STRING"));
+    }
+
+    private static void deleteQuietly(Path path) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            LOG.warn("cannot delete partial download", "path", path, "error", e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        s3.close();
+    }
+}

@@ -1,0 +1,62 @@
+package org.comfyapi.server.storage;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A socket-level server for faults a real HTTP server would never commit: short bodies, stalls. */
+final class RawServer implements AutoCloseable {
+    interface Behaviour {
+        void answer(Socket socket) throws IOException, InterruptedException;
+    }
+
+    private final ServerSocket socket;
+    final AtomicInteger connections = new AtomicInteger();
+
+    RawServer(Behaviour behaviour) throws IOException {
+        socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread.ofVirtual().start(() -> {
+            while (!socket.isClosed()) {
+                try {
+                    Socket client = socket.accept();
+                    connections.incrementAndGet();
+                    Thread.ofVirtual().start(() -> {
+                        try (client) {
+                            readHead(client.getInputStream());
+                            behaviour.answer(client);
+                        } catch (IOException | InterruptedException ignored) {
+                            // the fault is the point
+                        }
+                    });
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        });
+    }
+
+    URI url(String path) {
+        return URI.create("http://127.0.0.1:" + socket.getLocalPort() + path);
+    }
+
+    private static void readHead(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) >= 0) {
+            head.write(b);
+            byte[] bytes = head.toByteArray();
+            int n = bytes.length;
+            if (n >= 4 && bytes[n - 4] == '\r' && bytes[n - 3] == '\n' && bytes[n - 2] == '\r' && bytes[n - 1] == '\n') return;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}

@@ -1,0 +1,67 @@
+package org.comfyapi.server.storage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.comfyapi.server.http.ApiException;
+import org.junit.jupiter.api.Test;
+
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class UploadTargetTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static Optional<UploadTarget> parse(String body) throws Exception {
+        return UploadTarget.fromRequest(JSON.readTree(body.replace('\'', '"')));
+    }
+
+    private static String location(String body) {
+        try {
+            parse(body);
+        } catch (ApiException e) {
+            return e.location();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        throw new AssertionError("no error for " + body);
+    }
+
+    @Test
+    void readsEachTarget() throws Exception {
+        assertThat(parse("{'prompt': {}}")).isEmpty();
+        assertThat(parse("{'s3': {'bucket': 'b', 'prefix': 'p/', 'async': true}}")).contains(new UploadTarget.S3("b", "p/", true));
+        assertThat(parse("{'s3': {'bucket': 'b'}}")).contains(new UploadTarget.S3("b", "", false));
+        assertThat(parse("{'azure_blob_upload': {'container': 'c', 'blob_prefix': 'x/'}}"))
+                .contains(new UploadTarget.AzureBlob("c", "x/", false));
+        assertThat(parse("{'http_upload': {'url_prefix': 'https://h/up/', 'async': false}}"))
+                .contains(new UploadTarget.HttpPut("https://h/up/", false));
+    }
+
+    @Test
+    void errorsNameTheField() {
+        assertThat(location("{'s3': {'prefix': 'p'}}")).isEqualTo("s3.bucket");
+        assertThat(location("{'s3': {'bucket': 'b', 'async': 'yes'}}")).isEqualTo("s3.async");
+        assertThat(location("{'s3': 'b'}")).isEqualTo("s3");
+        assertThat(location("{'http_upload': {'url_prefix': 'ftp://h/'}}")).isEqualTo("http_upload.url_prefix");
+        assertThat(location("{'azure_blob_upload': {'container': ''}}")).isEqualTo("azure_blob_upload.container");
+        assertThat(location("{'s3': {'bucket': 'b'}, 'http_upload': {'url_prefix': 'https://h/'}}")).isEqualTo("http_upload");
+        assertThat(location("{'hf_upload': {'repo': 'r'}}")).isEqualTo("hf_upload");
+    }
+
+    @Test
+    void httpTargetHidesSecretsInItsPrefix() {
+        assertThat(new UploadTarget.HttpPut("https://u:pw@h/up/?sig=abc", false).toString()).doesNotContain("pw").doesNotContain("abc");
+        assertThat(RemoteFiles.httpDestination("https://h/up/?sig=abc", "a b.png")).isEqualTo("https://h/up/a%20b.png?sig=abc");
+    }
+
+    @Test
+    void uploadNamesMustBePlain() throws Exception {
+        try (RemoteFiles files = new RemoteFiles(StorageSettings.fromEnv(java.util.Map.of()))) {
+            assertThatThrownBy(() -> files.destination(new UploadTarget.S3("b", "", false), "../x.png"))
+                    .isInstanceOf(UploadException.class);
+            assertThat(files.destination(new UploadTarget.S3("b", "out/", false), "x.png")).isEqualTo("s3://b/out/x.png");
+        }
+    }
+}
