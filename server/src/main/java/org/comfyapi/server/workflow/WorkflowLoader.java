@@ -1,0 +1,122 @@
+package org.comfyapi.server.workflow;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.comfyapi.server.log.Log;
+import org.graalvm.polyglot.Source;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads, transpiles and loads the workflow files into one {@link Generation}. Keeps each file's
+ * CommonJS source while the file is unchanged, so a reload (new models, new files) skips sucrase
+ * and the shared engine reuses its parse of the file.
+ */
+final class WorkflowLoader {
+    private static final Log LOG = Log.get("workflow");
+
+    private record Compiled(FileTime modified, long size, Source source, String error) {
+    }
+
+    /** The endpoints of one load and the contexts that run them. */
+    record Generation(List<WorkflowEndpoint> endpoints, ContextPool pool) {
+    }
+
+    private final Path dir;
+    private final int maxContexts;
+    private final Map<Path, Compiled> compiled = new HashMap<>();
+
+    WorkflowLoader(Path dir, int maxContexts) {
+        this.dir = dir.toAbsolutePath().normalize();
+        this.maxContexts = maxContexts;
+    }
+
+    synchronized Generation load(WorkflowEnvironment environment) {
+        long started = System.nanoTime();
+        List<Path> files = WorkflowFiles.scan(dir);
+        Map<String, Source> sources = new LinkedHashMap<>();
+        int skipped = 0;
+        try (Transpiler transpiler = new Transpiler()) {
+            for (Path file : files) {
+                Compiled result = compile(file, transpiler);
+                if (result.source() != null) {
+                    sources.put(file.toString(), result.source());
+                } else {
+                    skipped++;
+                    LOG.warn("workflow skipped", "path", file, "reason", result.error());
+                }
+            }
+        }
+        compiled.keySet().retainAll(files);
+        long transpiled = System.nanoTime();
+
+        String setup = setupJson(sources, environment);
+        ContextPool pool = new ContextPool(() -> new WorkflowContext(sources, setup), maxContexts);
+        List<WorkflowEndpoint> endpoints = new ArrayList<>();
+        WorkflowContext first = new WorkflowContext(sources, setup);
+        for (String file : sources.keySet()) {
+            String route = WorkflowFiles.route(dir, Path.of(file));
+            try {
+                endpoints.add(new WorkflowEndpoint(route, file, first.describe(file), pool));
+            } catch (WorkflowLoadException e) {
+                skipped++;
+                LOG.warn("workflow skipped", "path", file, "reason", e.getMessage());
+            }
+        }
+        pool.offer(first);
+        LOG.info("workflows loaded", "dir", dir, "endpoints", endpoints.size(), "skipped", skipped,
+                "transpile_ms", (transpiled - started) / 1_000_000,
+                "load_ms", (System.nanoTime() - transpiled) / 1_000_000);
+        return new Generation(List.copyOf(endpoints), pool);
+    }
+
+    private Compiled compile(Path file, Transpiler transpiler) {
+        FileTime modified;
+        long size;
+        String code;
+        try {
+            modified = Files.getLastModifiedTime(file);
+            size = Files.size(file);
+            Compiled previous = compiled.get(file);
+            if (previous != null && previous.modified().equals(modified) && previous.size() == size) return previous;
+            code = Files.readString(file);
+        } catch (IOException e) {
+            return new Compiled(null, -1, null, "cannot read: " + e);
+        }
+        Compiled result;
+        try {
+            String commonJs = transpiler.toCommonJs(code, file.toString());
+            result = new Compiled(modified, size, JsEngine.commonJs(commonJs, file.toString()), null);
+        } catch (WorkflowLoadException e) {
+            result = new Compiled(modified, size, null, e.getMessage());
+        }
+        compiled.put(file, result);
+        return result;
+    }
+
+    private String setupJson(Map<String, Source> sources, WorkflowEnvironment environment) {
+        ObjectNode setup = Json.MAPPER.createObjectNode();
+        setup.put("workflowDir", dir.toString());
+        sources.keySet().forEach(setup.putArray("files")::add);
+        ObjectNode env = setup.putObject("environment");
+        ObjectNode models = env.putObject("models");
+        environment.models().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(folder -> folder.getValue().forEach(models.putArray(folder.getKey())::add));
+        ObjectNode modelDirs = env.putObject("modelDirs");
+        environment.modelDirs().forEach(modelDirs::put);
+        environment.samplers().forEach(env.putArray("samplers")::add);
+        environment.schedulers().forEach(env.putArray("schedulers")::add);
+        env.put("warmupCkpt", environment.warmupCkpt().orElse(null));
+        env.put("port", environment.port());
+        ObjectNode dirs = env.putObject("dirs");
+        environment.dirs().forEach(dirs::put);
+        return setup.toString();
+    }
+}
