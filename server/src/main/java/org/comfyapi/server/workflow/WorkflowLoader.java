@@ -26,7 +26,7 @@ final class WorkflowLoader {
     }
 
     /** The endpoints of one load and the contexts that run them. */
-    record Generation(List<WorkflowEndpoint> endpoints, ContextPool pool) {
+    record Generation(List<WorkflowEndpoint> endpoints, List<SkippedWorkflow> skipped, ContextPool pool) {
     }
 
     private final Path dir;
@@ -42,15 +42,14 @@ final class WorkflowLoader {
         long started = System.nanoTime();
         List<Path> files = WorkflowFiles.scan(dir);
         Map<String, Source> sources = new LinkedHashMap<>();
-        int skipped = 0;
+        List<SkippedWorkflow> skipped = new ArrayList<>();
         try (Transpiler transpiler = new Transpiler()) {
             for (Path file : files) {
                 Compiled result = compile(file, transpiler);
                 if (result.source() != null) {
                     sources.put(file.toString(), result.source());
                 } else {
-                    skipped++;
-                    LOG.warn("workflow skipped", "path", file, "reason", result.error());
+                    skip(skipped, file, result.error());
                 }
             }
         }
@@ -66,15 +65,20 @@ final class WorkflowLoader {
             try {
                 endpoints.add(new WorkflowEndpoint(route, file, first.describe(file), pool));
             } catch (WorkflowLoadException e) {
-                skipped++;
-                LOG.warn("workflow skipped", "path", file, "reason", e.getMessage());
+                skip(skipped, Path.of(file), e.getMessage());
             }
         }
         pool.offer(first);
-        LOG.info("workflows loaded", "dir", dir, "endpoints", endpoints.size(), "skipped", skipped,
+        LOG.info("workflows loaded", "dir", dir, "endpoints", endpoints.size(), "skipped", skipped.size(),
                 "transpile_ms", (transpiled - started) / 1_000_000,
                 "load_ms", (System.nanoTime() - transpiled) / 1_000_000);
-        return new Generation(List.copyOf(endpoints), pool);
+        skipped.sort(java.util.Comparator.comparing(SkippedWorkflow::file));
+        return new Generation(List.copyOf(endpoints), List.copyOf(skipped), pool);
+    }
+
+    private static void skip(List<SkippedWorkflow> skipped, Path file, String reason) {
+        skipped.add(new SkippedWorkflow(file, reason));
+        LOG.warn("workflow skipped", "path", file, "reason", reason);
     }
 
     private Compiled compile(Path file, Transpiler transpiler) {

@@ -50,6 +50,11 @@ public final class WorkflowRegistry implements AutoCloseable {
         return current.generation().endpoints();
     }
 
+    /** The files that gave no endpoint at the last load, with the reason (each was logged too). */
+    public List<SkippedWorkflow> skipped() {
+        return current.generation().skipped();
+    }
+
     /** The endpoint for a route such as "sdxl/txt2img" (leading and trailing slashes ignored). */
     public Optional<WorkflowEndpoint> find(String route) {
         String key = route.replaceAll("^/+|/+$", "");
