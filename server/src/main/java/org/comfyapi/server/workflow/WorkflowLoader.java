@@ -62,8 +62,10 @@ final class WorkflowLoader {
         WorkflowContext first = new WorkflowContext(sources, setup);
         for (String file : sources.keySet()) {
             String route = WorkflowFiles.route(dir, Path.of(file));
+            long describing = System.nanoTime();
             try {
                 endpoints.add(new WorkflowEndpoint(route, file, first.describe(file), pool));
+                LOG.debug("workflow loaded", "path", file, "ms", (System.nanoTime() - describing) / 1_000_000);
             } catch (WorkflowLoadException e) {
                 skip(skipped, Path.of(file), e.getMessage());
             }
@@ -95,8 +97,10 @@ final class WorkflowLoader {
             return new Compiled(null, -1, null, "cannot read: " + e);
         }
         Compiled result;
+        long started = System.nanoTime();
         try {
             String commonJs = transpiler.toCommonJs(code, file.toString());
+            LOG.debug("workflow transpiled", "path", file, "ms", (System.nanoTime() - started) / 1_000_000);
             result = new Compiled(modified, size, JsEngine.commonJs(commonJs, file.toString()), null);
         } catch (WorkflowLoadException e) {
             result = new Compiled(modified, size, null, e.getMessage());
