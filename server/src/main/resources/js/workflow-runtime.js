@@ -85,6 +85,7 @@
     for (const name of Object.keys(env.models)) models[name] = folder(name, env.models[name]);
     const config = Object.assign({}, env.dirs, {
       port: env.port,
+      wrapperPort: env.port,
       // A folder that does not exist (yet) reads as empty rather than failing the file's load.
       models: new Proxy(models, {
         get: (target, name) => typeof name !== "string" || name in target ? target[name] : folder(name, []),
@@ -151,5 +152,11 @@
     }, e => done("error", messageOf(e)));
   }
 
-  return { describe: describe, generate: generate };
+  // Loads the libraries up front, so that a call's time limit covers the workflow's own code only.
+  function prepare(forDescribing) {
+    load("builtin:zod");
+    if (forDescribing) load("builtin:zod-to-json-schema");
+  }
+
+  return { prepare: prepare, describe: describe, generate: generate };
 })

@@ -13,12 +13,10 @@ final class ContextPool implements AutoCloseable {
     private final Supplier<WorkflowContext> factory;
     private final Semaphore permits;
     private final ConcurrentLinkedDeque<WorkflowContext> idle = new ConcurrentLinkedDeque<>();
-    private final int max;
     private volatile boolean closed;
 
     ContextPool(Supplier<WorkflowContext> factory, int max) {
         this.factory = factory;
-        this.max = max;
         this.permits = new Semaphore(max, true);
     }
 
@@ -44,9 +42,6 @@ final class ContextPool implements AutoCloseable {
         return idle.size();
     }
 
-    int max() {
-        return max;
-    }
 
     private void giveBack(WorkflowContext context) {
         if (closed || !context.usable()) {

@@ -7,19 +7,33 @@ import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.proxy.ProxyExecutable;
 
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One GraalJS context with the workflow runtime: every workflow file can be required in it, each at
  * most once (modules are cached per context). Single-threaded: the pool hands it to one caller at a time.
  */
 final class WorkflowContext implements AutoCloseable {
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("workflow-watchdog").daemon().factory());
+
     private final Context context;
     private final Value runtime;
+    private final Duration timeout;
     private volatile boolean broken;
+    private volatile boolean timedOut;
 
-    /** @param files absolute path of each workflow file to its CommonJS module source */
-    WorkflowContext(Map<String, Source> files, String setupJson) {
+    /**
+     * @param files         absolute path of each workflow file to its CommonJS module source
+     * @param forDescribing also loads zod-to-json-schema, for {@link #describe}
+     */
+    WorkflowContext(Map<String, Source> files, String setupJson, Duration timeout, boolean forDescribing) {
+        this.timeout = timeout;
         context = JsEngine.newContext();
         try {
             ProxyExecutable compile = args -> {
@@ -29,6 +43,7 @@ final class WorkflowContext implements AutoCloseable {
                 return context.eval(source);
             };
             runtime = context.eval(JsEngine.runtime()).execute(setupJson, compile);
+            runtime.getMember("prepare").execute(forDescribing);
         } catch (RuntimeException e) {
             context.close();
             throw e;
@@ -37,13 +52,17 @@ final class WorkflowContext implements AutoCloseable {
 
     /** Loads the file and reads its summary, description and input JSON schema. */
     Description describe(String file) throws WorkflowLoadException {
+        ScheduledFuture<?> alarm = arm();
         try {
             ObjectNode described = Json.parseObject(runtime.getMember("describe").execute(file).asString());
             return new Description(text(described, "summary"), text(described, "description"),
                     (ObjectNode) described.get("schema"));
         } catch (PolyglotException e) {
+            if (timedOut) throw new WorkflowLoadException("did not load within " + seconds() + " s");
             if (!e.isGuestException()) throw fatal(e);
             throw new WorkflowLoadException(message(e));
+        } finally {
+            disarm(alarm);
         }
     }
 
@@ -57,12 +76,16 @@ final class WorkflowContext implements AutoCloseable {
             };
             return null;
         };
+        ScheduledFuture<?> alarm = arm();
         try {
             // Promise jobs run before execute returns, so a settled promise has called done by then.
             runtime.getMember("generate").execute(file, inputJson, done);
         } catch (PolyglotException e) {
+            if (timedOut) return new JsOutcome.Failed("generateWorkflow did not finish within " + seconds() + " s");
             if (!e.isGuestException()) throw fatal(e);
             return new JsOutcome.Failed(message(e));
+        } finally {
+            disarm(alarm);
         }
         return outcome[0] != null ? outcome[0]
                 : new JsOutcome.Failed("generateWorkflow returned a promise that never settled");
@@ -73,9 +96,28 @@ final class WorkflowContext implements AutoCloseable {
         return !broken;
     }
 
-    void cancel() {
-        broken = true;
-        context.close(true);
+    private ScheduledFuture<?> arm() {
+        return WATCHDOG.schedule(() -> {
+            timedOut = true;
+            broken = true;
+            context.close(true);
+        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Once this returns, the alarm will not fire: either cancelled, or it has run (the context is then broken). */
+    private static void disarm(ScheduledFuture<?> alarm) {
+        if (alarm.cancel(false)) return;
+        try {
+            alarm.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException ignored) {
+            // it ran; nothing to report beyond the broken context
+        }
+    }
+
+    private String seconds() {
+        return java.math.BigDecimal.valueOf(timeout.toMillis(), 3).stripTrailingZeros().toPlainString();
     }
 
     @Override

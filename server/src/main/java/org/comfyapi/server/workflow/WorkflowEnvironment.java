@@ -1,8 +1,14 @@
 package org.comfyapi.server.workflow;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.comfyapi.server.config.Config;
+
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * What the {@code config} module offered to workflow files is built from. {@code models} maps a model
@@ -25,6 +31,41 @@ public record WorkflowEnvironment(
         samplers = List.copyOf(samplers);
         schedulers = List.copyOf(schedulers);
         dirs = Map.copyOf(dirs);
+    }
+
+    /**
+     * The environment of a running server: {@code models} as read from ComfyUI (folder to file names),
+     * directories from the config under the seed's names and ours, warmupCkpt from the warmup prompt.
+     */
+    public static WorkflowEnvironment of(Config config, Map<String, List<String>> models, List<String> samplers,
+                                         List<String> schedulers) {
+        Map<String, String> modelDirs = new TreeMap<>();
+        models.keySet().forEach(folder -> modelDirs.put(folder, config.modelDir().resolve(folder).toString()));
+        Map<String, String> dirs = new LinkedHashMap<>();
+        dirs.put("comfyDir", config.comfyHome().toString());
+        dirs.put("comfyHome", config.comfyHome().toString());
+        dirs.put("inputDir", config.inputDir().toString());
+        dirs.put("outputDir", config.outputDir().toString());
+        dirs.put("modelDir", config.modelDir().toString());
+        dirs.put("workflowDir", config.workflowDir().toString());
+        dirs.put("cacheDir", config.cacheDir().toString());
+        return new WorkflowEnvironment(models, modelDirs, samplers, schedulers,
+                config.warmupPrompt().flatMap(WorkflowEnvironment::warmupCheckpoint), config.port(), dirs);
+    }
+
+    /** The ckpt_name of the first CheckpointLoaderSimple in a prompt, as the seed's config reads it. */
+    static Optional<String> warmupCheckpoint(ObjectNode prompt) {
+        for (JsonNode node : prompt) {
+            if (node.path("class_type").asText().equals("CheckpointLoaderSimple") && node.at("/inputs/ckpt_name").isTextual()) {
+                return Optional.of(node.at("/inputs/ckpt_name").asText());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Same folders and settings, other model files (e.g. after a download). */
+    public WorkflowEnvironment withModels(Map<String, List<String>> newModels, Map<String, String> newModelDirs) {
+        return new WorkflowEnvironment(newModels, newModelDirs, samplers, schedulers, warmupCkpt, port, dirs);
     }
 
     public static WorkflowEnvironment empty() {

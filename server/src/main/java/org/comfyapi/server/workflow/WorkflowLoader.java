@@ -30,12 +30,12 @@ final class WorkflowLoader {
     }
 
     private final Path dir;
-    private final int maxContexts;
+    private final WorkflowLimits limits;
     private final Map<Path, Compiled> compiled = new HashMap<>();
 
-    WorkflowLoader(Path dir, int maxContexts) {
+    WorkflowLoader(Path dir, WorkflowLimits limits) {
         this.dir = dir.toAbsolutePath().normalize();
-        this.maxContexts = maxContexts;
+        this.limits = limits;
     }
 
     synchronized Generation load(WorkflowEnvironment environment) {
@@ -57,10 +57,12 @@ final class WorkflowLoader {
         long transpiled = System.nanoTime();
 
         String setup = setupJson(sources, environment);
-        ContextPool pool = new ContextPool(() -> new WorkflowContext(sources, setup), maxContexts);
+        ContextPool pool = new ContextPool(() -> new WorkflowContext(sources, setup, limits.callTimeout(), false),
+                limits.maxContexts());
         List<WorkflowEndpoint> endpoints = new ArrayList<>();
-        WorkflowContext first = new WorkflowContext(sources, setup);
+        WorkflowContext first = null;
         for (String file : sources.keySet()) {
+            if (first == null || !first.usable()) first = new WorkflowContext(sources, setup, limits.callTimeout(), true);
             String route = WorkflowFiles.route(dir, Path.of(file));
             long describing = System.nanoTime();
             try {
@@ -70,7 +72,7 @@ final class WorkflowLoader {
                 skip(skipped, Path.of(file), e.getMessage());
             }
         }
-        pool.offer(first);
+        if (first != null) pool.offer(first);
         LOG.info("workflows loaded", "dir", dir, "endpoints", endpoints.size(), "skipped", skipped.size(),
                 "transpile_ms", (transpiled - started) / 1_000_000,
                 "load_ms", (System.nanoTime() - transpiled) / 1_000_000);

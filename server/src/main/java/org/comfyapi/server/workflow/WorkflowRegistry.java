@@ -30,19 +30,18 @@ public final class WorkflowRegistry implements AutoCloseable {
         this.current = snapshot(environment, loader.load(environment));
     }
 
-    /** Loads with a pool of up to twice the processor count of JavaScript contexts. */
+    /** Loads with {@link WorkflowLimits#defaults()}. Takes seconds: call it off the request path. */
     public static WorkflowRegistry load(Path workflowDir, WorkflowEnvironment environment) {
-        return load(workflowDir, environment, defaultMaxContexts());
+        return load(workflowDir, environment, WorkflowLimits.defaults());
     }
 
-    /** @param maxContexts how many requests can run JavaScript at once (each context holds every workflow) */
+    public static WorkflowRegistry load(Path workflowDir, WorkflowEnvironment environment, WorkflowLimits limits) {
+        return new WorkflowRegistry(new WorkflowLoader(workflowDir, limits), environment);
+    }
+
+    /** As {@link #load(Path, WorkflowEnvironment)}, with up to {@code maxContexts} requests running JavaScript at once. */
     public static WorkflowRegistry load(Path workflowDir, WorkflowEnvironment environment, int maxContexts) {
-        if (maxContexts < 1) throw new IllegalArgumentException("maxContexts must be at least 1");
-        return new WorkflowRegistry(new WorkflowLoader(workflowDir, maxContexts), environment);
-    }
-
-    public static int defaultMaxContexts() {
-        return Math.max(2, 2 * Runtime.getRuntime().availableProcessors());
+        return load(workflowDir, environment, WorkflowLimits.defaults().withMaxContexts(maxContexts));
     }
 
     /** Sorted by route. */
