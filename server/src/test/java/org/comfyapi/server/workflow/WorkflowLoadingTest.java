@@ -220,6 +220,30 @@ class WorkflowLoadingTest {
     }
 
     @Test
+    void typeOnlyImportsOfTheSeedsSourceTreeAreDropped() throws Exception {
+        // Files written for the Node server import its types and config from its source tree.
+        Workflows.write(dir, "flux/img2img.ts", """
+                import { z } from "zod";
+                import { ComfyNode, Workflow } from "../../src/types";
+                import type { ComfyPrompt } from "../types";
+                import config from "../../src/config";
+                const RequestSchema = z.object({ image: z.string(), ckpt: config.models.checkpoints.enum.default("%s") });
+                function generateWorkflow(input: z.infer<typeof RequestSchema>): ComfyPrompt {
+                  const load: ComfyNode = { class_type: "LoadImage", inputs: { image: input.image } };
+                  return { "37": load, "30": { class_type: "CheckpointLoaderSimple", inputs: { ckpt_name: input.ckpt } } };
+                }
+                const workflow: Workflow = { RequestSchema, generateWorkflow, summary: "Image-to-Image" };
+                export default workflow;
+                """.formatted(Workflows.CKPT));
+        try (WorkflowRegistry registry = load()) {
+            ObjectNode prompt = registry.find("flux/img2img").orElseThrow()
+                    .generate(json("{\"image\": \"https://example.test/a.png\"}")).prompt();
+            assertThat(prompt.at("/37/inputs/image").asText()).isEqualTo("https://example.test/a.png");
+            assertThat(prompt.at("/30/inputs/ckpt_name").asText()).isEqualTo(Workflows.CKPT);
+        }
+    }
+
+    @Test
     void anEmptyModelFolderStillValidatesAString() throws Exception {
         Workflows.write(dir, "vae.ts", """
                 import { z } from "zod";
