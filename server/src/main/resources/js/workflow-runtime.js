@@ -1,16 +1,23 @@
 // Evaluated once in every workflow Context. A tiny CommonJS loader for the workflow files plus
-// the two calls Java makes: describe(file) at load time and generate(file, input, done) per request.
+// the calls Java makes: describe(file) at load time and generate(file, input, done) per request.
 //
-// setup: JSON {workflowDir, files: [absolute paths], environment: {...}}
+// setup: JSON {workflowDir, files: [absolute paths], environment: {...}, processEnv: {...}}
 // compile(kind, name): returns function(exports, require, module, __filename, __dirname);
 //   kind "file" for a workflow file, "builtin" for "zod" and "zod-to-json-schema".
 (function (setupJson, compile) {
   "use strict";
   const setup = JSON.parse(setupJson);
+  // Files written for Node may read process.env (e.g. for a default); nothing else of process exists.
+  if (typeof globalThis.process === "undefined") {
+    globalThis.process = { env: Object.freeze(setup.processEnv || {}) };
+  }
   const files = new Set(setup.files);
   const BUILTINS = new Set(["zod", "zod-to-json-schema"]);
   const CONFIG = "builtin:config";
   const cache = new Map();
+  const imported = new Set();
+  const NOT_A_WORKFLOW = "does not export a workflow: expected a default export (or module.exports) "
+      + "with RequestSchema (a zod schema) and generateWorkflow (a function)";
 
   function normalize(path) {
     const out = [];
@@ -64,7 +71,9 @@
 
   function requireFrom(from) {
     return function require(spec) {
-      return load(resolve(String(spec), from));
+      const id = resolve(String(spec), from);
+      if (files.has(id)) imported.add(id);
+      return load(id);
     };
   }
 
@@ -97,16 +106,20 @@
     return config;
   }
 
-  function workflow(file) {
-    const exported = load(file);
+  function workflowIn(exported) {
     for (const candidate of [exported && exported.default, exported]) {
       if (candidate && candidate.RequestSchema && typeof candidate.RequestSchema.safeParse === "function"
           && typeof candidate.generateWorkflow === "function") {
         return candidate;
       }
     }
-    throw new Error("does not export a workflow: expected a default export (or module.exports) "
-        + "with RequestSchema (a zod schema) and generateWorkflow (a function)");
+    return null;
+  }
+
+  function workflow(file) {
+    const wf = workflowIn(load(file));
+    if (wf === null) throw new Error(NOT_A_WORKFLOW);
+    return wf;
   }
 
   function messageOf(e) {
@@ -115,11 +128,14 @@
     try { return JSON.stringify(e); } catch (ignored) { return String(e); }
   }
 
+  // null when the file loads but holds no workflow (a helper module, say)
   function describe(file) {
-    const wf = workflow(file);
+    const wf = workflowIn(load(file));
+    if (wf === null) return JSON.stringify({ workflow: false });
     const zodToJsonSchema = load("builtin:zod-to-json-schema").zodToJsonSchema;
     const schema = zodToJsonSchema(wf.RequestSchema, { target: "openApi3", $refStrategy: "none" });
     return JSON.stringify({
+      workflow: true,
       summary: typeof wf.summary === "string" ? wf.summary : null,
       description: typeof wf.description === "string" ? wf.description : null,
       schema: schema,
@@ -158,5 +174,10 @@
     if (forDescribing) load("builtin:zod-to-json-schema");
   }
 
-  return { prepare: prepare, describe: describe, generate: generate };
+  // The files another file required: helper modules rather than workflows that lack an export.
+  function importedFiles() {
+    return JSON.stringify(Array.from(imported));
+  }
+
+  return { prepare: prepare, describe: describe, generate: generate, importedFiles: importedFiles };
 })

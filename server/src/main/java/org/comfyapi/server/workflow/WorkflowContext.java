@@ -8,7 +8,10 @@ import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.proxy.ProxyExecutable;
 
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -50,13 +53,14 @@ final class WorkflowContext implements AutoCloseable {
         }
     }
 
-    /** Loads the file and reads its summary, description and input JSON schema. */
-    Description describe(String file) throws WorkflowLoadException {
+    /** Loads the file and reads its summary, description and input JSON schema; empty if it holds no workflow. */
+    Optional<Description> describe(String file) throws WorkflowLoadException {
         ScheduledFuture<?> alarm = arm();
         try {
             ObjectNode described = Json.parseObject(runtime.getMember("describe").execute(file).asString());
-            return new Description(text(described, "summary"), text(described, "description"),
-                    (ObjectNode) described.get("schema"));
+            if (!described.path("workflow").asBoolean()) return Optional.empty();
+            return Optional.of(new Description(text(described, "summary"), text(described, "description"),
+                    (ObjectNode) described.get("schema")));
         } catch (PolyglotException e) {
             if (timedOut) throw new WorkflowLoadException("did not load within " + seconds() + " s");
             if (!e.isGuestException()) throw fatal(e);
@@ -89,6 +93,13 @@ final class WorkflowContext implements AutoCloseable {
         }
         return outcome[0] != null ? outcome[0]
                 : new JsOutcome.Failed("generateWorkflow returned a promise that never settled");
+    }
+
+    /** The workflow files that other files required, so far. */
+    Set<String> importedFiles() {
+        Set<String> files = new HashSet<>();
+        Json.parse(runtime.getMember("importedFiles").execute().asString()).forEach(file -> files.add(file.asText()));
+        return files;
     }
 
     /** False once the context was cancelled or hit an internal error: it must not be reused. */

@@ -10,9 +10,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Reads, transpiles and loads the workflow files into one {@link Generation}. Keeps each file's
@@ -28,6 +31,9 @@ final class WorkflowLoader {
     /** The endpoints of one load and the contexts that run them. */
     record Generation(List<WorkflowEndpoint> endpoints, List<SkippedWorkflow> skipped, ContextPool pool) {
     }
+
+    static final String NOT_A_WORKFLOW = "does not export a workflow: expected a default export (or module.exports)"
+            + " with RequestSchema (a zod schema) and generateWorkflow (a function)";
 
     private final Path dir;
     private final WorkflowLimits limits;
@@ -60,16 +66,34 @@ final class WorkflowLoader {
         ContextPool pool = new ContextPool(() -> new WorkflowContext(sources, setup, limits.callTimeout(), false),
                 limits.maxContexts());
         List<WorkflowEndpoint> endpoints = new ArrayList<>();
+        List<String> withoutWorkflow = new ArrayList<>();
+        Set<String> imported = new HashSet<>();
         WorkflowContext first = null;
         for (String file : sources.keySet()) {
-            if (first == null || !first.usable()) first = new WorkflowContext(sources, setup, limits.callTimeout(), true);
+            if (first == null || !first.usable()) {
+                if (first != null) imported.addAll(importedBefore(first));
+                first = new WorkflowContext(sources, setup, limits.callTimeout(), true);
+            }
             String route = WorkflowFiles.route(dir, Path.of(file));
             long describing = System.nanoTime();
             try {
-                endpoints.add(new WorkflowEndpoint(route, file, first.describe(file), pool));
+                Optional<WorkflowContext.Description> described = first.describe(file);
+                if (described.isPresent()) {
+                    endpoints.add(new WorkflowEndpoint(route, file, described.get(), pool));
+                } else {
+                    withoutWorkflow.add(file);
+                }
                 LOG.debug("workflow loaded", "path", file, "ms", (System.nanoTime() - describing) / 1_000_000);
             } catch (WorkflowLoadException e) {
                 skip(skipped, Path.of(file), e.getMessage());
+            }
+        }
+        if (first != null) imported.addAll(importedBefore(first));
+        for (String file : withoutWorkflow) {
+            if (imported.contains(file)) {
+                LOG.debug("workflow helper module", "path", file);
+            } else {
+                skip(skipped, Path.of(file), NOT_A_WORKFLOW);
             }
         }
         if (first != null) pool.offer(first);
@@ -78,6 +102,10 @@ final class WorkflowLoader {
                 "load_ms", (System.nanoTime() - transpiled) / 1_000_000);
         skipped.sort(java.util.Comparator.comparing(SkippedWorkflow::file));
         return new Generation(List.copyOf(endpoints), List.copyOf(skipped), pool);
+    }
+
+    private static Set<String> importedBefore(WorkflowContext context) {
+        return context.usable() ? context.importedFiles() : Set.of();
     }
 
     private static void skip(List<SkippedWorkflow> skipped, Path file, String reason) {
@@ -127,6 +155,8 @@ final class WorkflowLoader {
         env.put("port", environment.port());
         ObjectNode dirs = env.putObject("dirs");
         environment.dirs().forEach(dirs::put);
+        ObjectNode processEnv = setup.putObject("processEnv");
+        System.getenv().forEach(processEnv::put);
         return setup.toString();
     }
 }

@@ -184,8 +184,9 @@ class WorkflowLoadingTest {
             assertThat(prompt.at("/9/class_type").asText()).isEqualTo("SaveImage");
             assertThat(prompt.at("/9/inputs/images")).isEqualTo(JSON.readTree("[\"8\", 0]"));
             assertThat(prompt.at("/10/inputs/text").asText()).isEqualTo("from-lib/index of lib/sibling");
-            // helpers that export no workflow are not endpoints
+            // helpers that export no workflow are not endpoints, and not reported as skipped either
             assertThat(registry.endpoints()).extracting(WorkflowEndpoint::route).containsExactly("sd/save");
+            assertThat(registry.skipped()).isEmpty();
         }
     }
 
@@ -240,6 +241,23 @@ class WorkflowLoadingTest {
                     .generate(json("{\"image\": \"https://example.test/a.png\"}")).prompt();
             assertThat(prompt.at("/37/inputs/image").asText()).isEqualTo("https://example.test/a.png");
             assertThat(prompt.at("/30/inputs/ckpt_name").asText()).isEqualTo(Workflows.CKPT);
+        }
+    }
+
+    @Test
+    void processEnvIsReadable() throws Exception {
+        Workflows.write(dir, "env.js", """
+                const { z } = require("zod");
+                module.exports = {
+                  RequestSchema: z.object({ path: z.string().default(process.env.PATH || "none") }),
+                  generateWorkflow: (input) => ({ "1": { class_type: "Env", inputs: { path: input.path,
+                      missing: process.env.SURELY_NOT_SET_ANYWHERE === undefined } } }),
+                };
+                """);
+        try (WorkflowRegistry registry = load()) {
+            ObjectNode prompt = registry.find("env").orElseThrow().generate(json("{}")).prompt();
+            assertThat(prompt.at("/1/inputs/path").asText()).isEqualTo(System.getenv().getOrDefault("PATH", "none"));
+            assertThat(prompt.at("/1/inputs/missing").asBoolean()).isTrue();
         }
     }
 
