@@ -1,5 +1,6 @@
 package org.comfyapi.server.workflow;
 
+import org.comfyapi.server.log.Log;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Engine;
 import org.graalvm.polyglot.HostAccess;
@@ -42,6 +43,8 @@ final class JsEngine {
                 .allowIO(IOAccess.NONE)
                 .allowCreateThread(false)
                 .option("js.load", "false")
+                .out(new ConsoleLog(Log.Level.INFO))
+                .err(new ConsoleLog(Log.Level.WARN))
                 .build();
     }
 

@@ -245,12 +245,13 @@ class WorkflowLoadingTest {
     }
 
     @Test
-    void processEnvIsReadable() throws Exception {
+    void processEnvAndConsoleWork() throws Exception {
         Workflows.write(dir, "env.js", """
                 const { z } = require("zod");
                 module.exports = {
                   RequestSchema: z.object({ path: z.string().default(process.env.PATH || "none") }),
-                  generateWorkflow: (input) => ({ "1": { class_type: "Env", inputs: { path: input.path,
+                  generateWorkflow: (input) => (console.log("generating", input.path.length), console.error("to stderr"),
+                      { "1": { class_type: "Env", inputs: { path: input.path,
                       missing: process.env.SURELY_NOT_SET_ANYWHERE === undefined } } }),
                 };
                 """);
