@@ -39,6 +39,12 @@ public record WorkflowEnvironment(
      */
     public static WorkflowEnvironment of(Config config, Map<String, List<String>> models, List<String> samplers,
                                          List<String> schedulers) {
+        return of(config, models, samplers, schedulers, config.warmupPrompt());
+    }
+
+    /** As above, with the warmup prompt given (e.g. fetched from WARMUP_PROMPT_URL). */
+    public static WorkflowEnvironment of(Config config, Map<String, List<String>> models, List<String> samplers,
+                                         List<String> schedulers, Optional<ObjectNode> warmupPrompt) {
         Map<String, String> modelDirs = new TreeMap<>();
         models.keySet().forEach(folder -> modelDirs.put(folder, config.modelDir().resolve(folder).toString()));
         Map<String, String> dirs = new LinkedHashMap<>();
@@ -50,11 +56,11 @@ public record WorkflowEnvironment(
         dirs.put("workflowDir", config.workflowDir().toString());
         dirs.put("cacheDir", config.cacheDir().toString());
         return new WorkflowEnvironment(models, modelDirs, samplers, schedulers,
-                config.warmupPrompt().flatMap(WorkflowEnvironment::warmupCheckpoint), config.port(), dirs);
+                warmupPrompt.flatMap(WorkflowEnvironment::warmupCheckpoint), config.port(), dirs);
     }
 
     /** The ckpt_name of the first CheckpointLoaderSimple in a prompt, as the seed's config reads it. */
-    static Optional<String> warmupCheckpoint(ObjectNode prompt) {
+    public static Optional<String> warmupCheckpoint(ObjectNode prompt) {
         for (JsonNode node : prompt) {
             if (node.path("class_type").asText().equals("CheckpointLoaderSimple") && node.at("/inputs/ckpt_name").isTextual()) {
                 return Optional.of(node.at("/inputs/ckpt_name").asText());
