@@ -4,17 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 
 /** JSON crossing the boundary with JavaScript travels as text: stringified there, parsed here. */
 final class Json {
     static final ObjectMapper MAPPER = new ObjectMapper();
 
     private Json() {
-    }
-
-    static TextNode text(String value) {
-        return TextNode.valueOf(value);
     }
 
     static JsonNode parse(String json) {

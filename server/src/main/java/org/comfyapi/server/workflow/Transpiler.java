@@ -1,9 +1,12 @@
 package org.comfyapi.server.workflow;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Value;
+
+import java.util.List;
 
 /**
  * Turns a workflow file into CommonJS with sucrase, in memory: TypeScript loses its types, and ES
@@ -16,9 +19,11 @@ final class Transpiler implements AutoCloseable {
     String toCommonJs(String code, String fileName) throws WorkflowLoadException {
         ObjectNode options = Json.MAPPER.createObjectNode();
         options.putArray("transforms").addAll(fileName.endsWith(".ts")
-                ? java.util.List.of(Json.text("typescript"), Json.text("imports"))
-                : java.util.List.of(Json.text("imports")));
+                ? List.of(TextNode.valueOf("typescript"), TextNode.valueOf("imports"))
+                : List.of(TextNode.valueOf("imports")));
         options.put("filePath", fileName);
+        // GraalJS runs current JavaScript: leave optional chaining, ?? and class fields as written.
+        options.put("disableESTransforms", true);
         try {
             return transform().execute(code, options.toString()).asString();
         } catch (PolyglotException e) {

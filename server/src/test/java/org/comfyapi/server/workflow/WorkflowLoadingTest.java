@@ -157,6 +157,33 @@ class WorkflowLoadingTest {
     }
 
     @Test
+    void modernSyntaxRunsAsWritten() throws Exception {
+        Workflows.write(dir, "modern.ts", """
+                import { z } from "zod";
+                class Graph {
+                  #nodes: Record<string, unknown> = {};
+                  static readonly PREFIX = "modern";
+                  add(id: string, node: unknown) { this.#nodes[id] = node; return this; }
+                  build() { return this.#nodes; }
+                }
+                enum Size { Small = 256, Large = 1024 }
+                const RequestSchema = z.object({ size: z.nativeEnum(Size).default(Size.Small), note: z.string().optional() });
+                export default {
+                  RequestSchema,
+                  generateWorkflow: (input: z.infer<typeof RequestSchema>) => new Graph()
+                    .add("1", { class_type: "Size", inputs: { width: input.size, note: input.note?.trim() ?? Graph.PREFIX } })
+                    .build(),
+                };
+                """);
+        try (WorkflowRegistry registry = load()) {
+            ObjectNode prompt = registry.find("modern").orElseThrow().generate(json("{\"size\": 1024}")).prompt();
+            assertThat(prompt.at("/1/inputs/width").asInt()).isEqualTo(1024);
+            assertThat(prompt.at("/1/inputs/note").asText()).isEqualTo("modern");
+            assertThat(registry.find("modern").orElseThrow().inputTable()).contains("| size | enum: `256`, `1024` |");
+        }
+    }
+
+    @Test
     void workflowFilesImportEachOther() throws Exception {
         Workflows.write(dir, "lib/nodes.ts", """
                 export function saveImage(images: [string, number]) {
