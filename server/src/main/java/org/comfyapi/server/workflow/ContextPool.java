@@ -38,10 +38,6 @@ final class ContextPool implements AutoCloseable {
         }
     }
 
-    int idleCount() {
-        return idle.size();
-    }
-
 
     private void giveBack(WorkflowContext context) {
         if (closed || !context.usable()) {

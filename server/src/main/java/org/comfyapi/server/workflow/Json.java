@@ -24,12 +24,4 @@ final class Json {
         if (parse(json) instanceof ObjectNode object) return object;
         throw new IllegalStateException("JavaScript produced JSON that is not an object");
     }
-
-    static String write(Object value) {
-        try {
-            return MAPPER.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

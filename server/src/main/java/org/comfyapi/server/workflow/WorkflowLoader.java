@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -46,9 +47,25 @@ final class WorkflowLoader {
 
     synchronized Generation load(WorkflowEnvironment environment) {
         long started = System.nanoTime();
+        List<SkippedWorkflow> skipped = new ArrayList<>();
+        Map<String, Source> sources = transpileAll(skipped);
+        long transpiled = System.nanoTime();
+
+        String setup = setupJson(sources, environment);
+        ContextPool pool = new ContextPool(() -> new WorkflowContext(sources, setup, limits.callTimeout(), false),
+                limits.maxContexts());
+        List<WorkflowEndpoint> endpoints = describeAll(sources, setup, pool, skipped);
+        skipped.sort(Comparator.comparing(SkippedWorkflow::file));
+        LOG.info("workflows loaded", "dir", dir, "endpoints", endpoints.size(), "skipped", skipped.size(),
+                "transpile_ms", (transpiled - started) / 1_000_000,
+                "load_ms", (System.nanoTime() - transpiled) / 1_000_000);
+        return new Generation(List.copyOf(endpoints), List.copyOf(skipped), pool);
+    }
+
+    /** Absolute path to CommonJS source of every file that transpiles. */
+    private Map<String, Source> transpileAll(List<SkippedWorkflow> skipped) {
         List<Path> files = WorkflowFiles.scan(dir);
         Map<String, Source> sources = new LinkedHashMap<>();
-        List<SkippedWorkflow> skipped = new ArrayList<>();
         try (Transpiler transpiler = new Transpiler()) {
             for (Path file : files) {
                 Compiled result = compile(file, transpiler);
@@ -60,26 +77,30 @@ final class WorkflowLoader {
             }
         }
         compiled.keySet().retainAll(files);
-        long transpiled = System.nanoTime();
+        return sources;
+    }
 
-        String setup = setupJson(sources, environment);
-        ContextPool pool = new ContextPool(() -> new WorkflowContext(sources, setup, limits.callTimeout(), false),
-                limits.maxContexts());
+    /**
+     * Loads every file in one context and makes endpoints of those holding a workflow. That context then
+     * joins the pool, warm. A file without a workflow that another file imported is a helper, not skipped.
+     */
+    private List<WorkflowEndpoint> describeAll(Map<String, Source> sources, String setup, ContextPool pool,
+                                               List<SkippedWorkflow> skipped) {
         List<WorkflowEndpoint> endpoints = new ArrayList<>();
         List<String> withoutWorkflow = new ArrayList<>();
         Set<String> imported = new HashSet<>();
-        WorkflowContext first = null;
+        WorkflowContext context = null;
         for (String file : sources.keySet()) {
-            if (first == null || !first.usable()) {
-                if (first != null) imported.addAll(importedBefore(first));
-                first = new WorkflowContext(sources, setup, limits.callTimeout(), true);
+            if (context == null || !context.usable()) {
+                // a file that timed out took its context with it
+                if (context != null) imported.addAll(importedIn(context));
+                context = new WorkflowContext(sources, setup, limits.callTimeout(), true);
             }
-            String route = WorkflowFiles.route(dir, Path.of(file));
             long describing = System.nanoTime();
             try {
-                Optional<WorkflowContext.Description> described = first.describe(file);
+                Optional<WorkflowContext.Description> described = context.describe(file);
                 if (described.isPresent()) {
-                    endpoints.add(new WorkflowEndpoint(route, file, described.get(), pool));
+                    endpoints.add(new WorkflowEndpoint(WorkflowFiles.route(dir, Path.of(file)), file, described.get(), pool));
                 } else {
                     withoutWorkflow.add(file);
                 }
@@ -88,7 +109,10 @@ final class WorkflowLoader {
                 skip(skipped, Path.of(file), e.getMessage());
             }
         }
-        if (first != null) imported.addAll(importedBefore(first));
+        if (context != null) {
+            imported.addAll(importedIn(context));
+            pool.offer(context);
+        }
         for (String file : withoutWorkflow) {
             if (imported.contains(file)) {
                 LOG.debug("workflow helper module", "path", file);
@@ -96,15 +120,10 @@ final class WorkflowLoader {
                 skip(skipped, Path.of(file), NOT_A_WORKFLOW);
             }
         }
-        if (first != null) pool.offer(first);
-        LOG.info("workflows loaded", "dir", dir, "endpoints", endpoints.size(), "skipped", skipped.size(),
-                "transpile_ms", (transpiled - started) / 1_000_000,
-                "load_ms", (System.nanoTime() - transpiled) / 1_000_000);
-        skipped.sort(java.util.Comparator.comparing(SkippedWorkflow::file));
-        return new Generation(List.copyOf(endpoints), List.copyOf(skipped), pool);
+        return endpoints;
     }
 
-    private static Set<String> importedBefore(WorkflowContext context) {
+    private static Set<String> importedIn(WorkflowContext context) {
         return context.usable() ? context.importedFiles() : Set.of();
     }
 

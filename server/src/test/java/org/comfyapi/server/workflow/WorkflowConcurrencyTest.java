@@ -76,7 +76,7 @@ class WorkflowConcurrencyTest {
              ExecutorService threads = Executors.newFixedThreadPool(parallel)) {
             WorkflowEndpoint slow = registry.find("slow").orElseThrow();
             runConcurrently(threads, slow, parallel, System.currentTimeMillis()); // makes all the contexts
-            long deadline = System.currentTimeMillis() + 1000;
+            long deadline = System.currentTimeMillis() + 1500;
             for (ObjectNode prompt : runConcurrently(threads, slow, parallel, deadline)) {
                 assertThat(prompt.at("/1/inputs/entered").asLong()).isLessThan(deadline);
             }
