@@ -1,0 +1,27 @@
+package org.comfyapi.server.workflow;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** JSON crossing the boundary with JavaScript travels as text: stringified there, parsed here. */
+final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private Json() {
+    }
+
+    static JsonNode parse(String json) {
+        try {
+            return MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("JavaScript produced invalid JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    static ObjectNode parseObject(String json) {
+        if (parse(json) instanceof ObjectNode object) return object;
+        throw new IllegalStateException("JavaScript produced JSON that is not an object");
+    }
+}

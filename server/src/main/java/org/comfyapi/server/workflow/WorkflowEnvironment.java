@@ -1,0 +1,80 @@
+package org.comfyapi.server.workflow;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.comfyapi.server.config.Config;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * What the {@code config} module offered to workflow files is built from. {@code models} maps a model
+ * folder (e.g. "checkpoints") to its file names; {@code modelDirs} maps it to its directory;
+ * {@code dirs} holds plain string fields spread onto the config (e.g. comfyHome, inputDir, outputDir).
+ */
+public record WorkflowEnvironment(
+        Map<String, List<String>> models,
+        Map<String, String> modelDirs,
+        List<String> samplers,
+        List<String> schedulers,
+        Optional<String> warmupCkpt,
+        int port,
+        Map<String, String> dirs) {
+
+    public WorkflowEnvironment {
+        models = Map.copyOf(models.entrySet().stream()
+                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> List.copyOf(e.getValue()))));
+        modelDirs = Map.copyOf(modelDirs);
+        samplers = List.copyOf(samplers);
+        schedulers = List.copyOf(schedulers);
+        dirs = Map.copyOf(dirs);
+    }
+
+    /**
+     * The environment of a running server: {@code models} as read from ComfyUI (folder to file names),
+     * directories from the config under the seed's names and ours, warmupCkpt from the warmup prompt.
+     */
+    public static WorkflowEnvironment of(Config config, Map<String, List<String>> models, List<String> samplers,
+                                         List<String> schedulers) {
+        return of(config, models, samplers, schedulers, config.warmupPrompt());
+    }
+
+    /** As above, with the warmup prompt given (e.g. fetched from WARMUP_PROMPT_URL). */
+    public static WorkflowEnvironment of(Config config, Map<String, List<String>> models, List<String> samplers,
+                                         List<String> schedulers, Optional<ObjectNode> warmupPrompt) {
+        Map<String, String> modelDirs = new TreeMap<>();
+        models.keySet().forEach(folder -> modelDirs.put(folder, config.modelDir().resolve(folder).toString()));
+        Map<String, String> dirs = new LinkedHashMap<>();
+        dirs.put("comfyDir", config.comfyHome().toString());
+        dirs.put("comfyHome", config.comfyHome().toString());
+        dirs.put("inputDir", config.inputDir().toString());
+        dirs.put("outputDir", config.outputDir().toString());
+        dirs.put("modelDir", config.modelDir().toString());
+        dirs.put("workflowDir", config.workflowDir().toString());
+        dirs.put("cacheDir", config.cacheDir().toString());
+        return new WorkflowEnvironment(models, modelDirs, samplers, schedulers,
+                warmupPrompt.flatMap(WorkflowEnvironment::warmupCheckpoint), config.port(), dirs);
+    }
+
+    /** The ckpt_name of the first CheckpointLoaderSimple in a prompt, as the seed's config reads it. */
+    public static Optional<String> warmupCheckpoint(ObjectNode prompt) {
+        for (JsonNode node : prompt) {
+            if (node.path("class_type").asText().equals("CheckpointLoaderSimple") && node.at("/inputs/ckpt_name").isTextual()) {
+                return Optional.of(node.at("/inputs/ckpt_name").asText());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Same folders and settings, other model files (e.g. after a download). */
+    public WorkflowEnvironment withModels(Map<String, List<String>> newModels, Map<String, String> newModelDirs) {
+        return new WorkflowEnvironment(newModels, newModelDirs, samplers, schedulers, warmupCkpt, port, dirs);
+    }
+
+    public static WorkflowEnvironment empty() {
+        return new WorkflowEnvironment(Map.of(), Map.of(), List.of(), List.of(), Optional.empty(), 0, Map.of());
+    }
+}
