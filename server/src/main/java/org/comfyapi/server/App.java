@@ -16,7 +16,15 @@ import org.comfyapi.server.prompt.ComfyRunner;
 import org.comfyapi.server.media.ImageConverter;
 import org.comfyapi.server.prompt.InputResolver;
 import org.comfyapi.server.prompt.OutputCollector;
+import org.comfyapi.server.comfy.ManifestInstaller;
+import org.comfyapi.server.config.Manifest;
+import org.comfyapi.server.prompt.OutputUploader;
+import org.comfyapi.server.storage.CachedDownloads;
 import org.comfyapi.server.storage.DownloadCache;
+import org.comfyapi.server.storage.ModelDownloads;
+import org.comfyapi.server.storage.RemoteFiles;
+import org.comfyapi.server.storage.StorageEvents;
+import org.comfyapi.server.storage.Urls;
 import org.comfyapi.server.prompt.OutputConverter;
 import org.comfyapi.server.prompt.PromptDelivery;
 import org.comfyapi.server.webhook.DeletionCost;
@@ -29,6 +37,7 @@ import org.comfyapi.server.prompt.PromptResult;
 import org.comfyapi.server.prompt.PromptService;
 
 import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -36,6 +45,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.IntConsumer;
 
@@ -49,6 +59,8 @@ public final class App implements AutoCloseable {
     private final ComfySupervisor supervisor;
     private final PromptService prompts;
     private final HttpApi http;
+    private final HttpClient web;
+    private final ModelDownloads models;
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private volatile boolean healthy;
     private ObjectNode warmupPrompt;
@@ -60,28 +72,35 @@ public final class App implements AutoCloseable {
         this.events = new ComfyEvents(clientId, config.comfyWebsocketUri(clientId));
         this.supervisor = new ComfySupervisor(config, client, events, fatalExit);
         ComfyRunner runner = new ComfyRunner(client, events, supervisor::isAlive);
-        DownloadCache cache = new DownloadCache(config.cacheDir().resolve("downloads"), config.lruCacheSizeGb());
-        InputResolver inputs = new InputResolver(config.inputDir(), config.modelDir(), cache,
-                (url, destination, request) -> {
-                    throw new java.io.IOException("remote inputs are not supported yet");
-                }, (url, path, size, millis) -> { });
-        this.prompts = new PromptService(new PromptPreprocessor(config.prependFilenames()), inputs, runner,
-                new OutputCollector(config.outputDir(), config.tempDir()), new OutputConverter(ImageConverter::new));
-        WebhookSender sender = new WebhookSender(webClient(), WebhookSigner.fromSecret(config.webhookSecret()),
+        this.web = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).proxy(config.proxies())
+                .followRedirects(HttpClient.Redirect.NORMAL).build();
+        WebhookSender sender = new WebhookSender(web, WebhookSigner.fromSecret(config.webhookSecret()),
                 config.promptWebhookRetries(), config.webhookRetryDelay());
-        PromptDelivery delivery = new PromptDelivery(prompts, sender, config.cacheDir().resolve("spool"));
-        config.systemWebhookUrl().ifPresent(url -> {
-            SystemEvents system = new SystemEvents(url, config.systemWebhookEvents(), config.systemMetadata(), sender,
-                    runner::requestIdOf);
+        StorageEvents storageEvents = StorageEvents.NONE;
+        if (config.systemWebhookUrl().isPresent()) {
+            SystemEvents system = new SystemEvents(config.systemWebhookUrl().get(), config.systemWebhookEvents(),
+                    config.systemMetadata(), sender, runner::requestIdOf);
             events.addListener(system::comfy);
             closeables.add(system);
-        });
+            storageEvents = system;
+        }
         config.saladMetadataUrl().ifPresent(base -> {
-            DeletionCost cost = new DeletionCost(base, webClient());
+            DeletionCost cost = new DeletionCost(base, web);
             events.addListener(cost::accept);
             closeables.add(cost);
         });
-        this.http = new HttpApi(config, prompts, delivery, new ModelCatalog(client, config.modelDir()), new HttpApi.Probes() {
+        RemoteFiles remote = new RemoteFiles(config.storage());
+        closeables.add(remote);
+        CachedDownloads downloads = new CachedDownloads(new DownloadCache(config.cacheDir().resolve("downloads"),
+                config.lruCacheSizeGb(), storageEvents), remote, storageEvents);
+        this.models = new ModelDownloads(config.modelDir(), downloads, () -> Set.copyOf(client.modelFolders()));
+        InputResolver inputs = new InputResolver(config.inputDir(), config.modelDir(), downloads);
+        this.prompts = new PromptService(new PromptPreprocessor(config.prependFilenames()), inputs, runner,
+                new OutputCollector(config.outputDir(), config.tempDir()), new OutputConverter(ImageConverter::new));
+        OutputUploader uploader = new OutputUploader(remote, storageEvents);
+        PromptDelivery delivery = new PromptDelivery(prompts, uploader, sender, config.cacheDir().resolve("spool"));
+        this.http = new HttpApi(config, prompts, delivery, uploader, new ModelCatalog(client, config.modelDir()), models,
+                new HttpApi.Probes() {
             @Override
             public boolean healthy() {
                 return healthy;
@@ -94,14 +113,11 @@ public final class App implements AutoCloseable {
         }, new OpenApiDocument(config.version()));
     }
 
-    private static HttpClient webClient() {
-        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
-    }
 
     /** Starts everything; throws when ComfyUI never comes up or the warmup fails. */
     public void start() throws Exception {
         warmupPrompt = config.warmupPrompt().orElseGet(this::fetchWarmup);
+        installManifest();
         supervisor.start();
         events.start();
         awaitWebsocket();
@@ -110,13 +126,45 @@ public final class App implements AutoCloseable {
         supervisor.warm();
         healthy = true;
         LOG.info("ready", "port", http.port());
+        if (!config.manifest().afterStart().isEmpty()) {
+            Thread.ofVirtual().name("manifest-after-start").start(() -> fetchModels(config.manifest().afterStart()));
+        }
+    }
+
+    /** apt, pip and custom nodes, then {@code models.before_start}; any failure stops start-up. */
+    private void installManifest() throws Exception {
+        Manifest manifest = config.manifest();
+        if (manifest.isEmpty()) return;
+        new ManifestInstaller(config.comfyHome(), System.getenv()).install(manifest);
+        fetchModels(manifest.beforeStart()).ifPresent(failure -> {
+            throw new IllegalStateException("manifest models.before_start: " + failure);
+        });
+    }
+
+    /** Downloads manifest models in parallel; returns the first failure. */
+    private Optional<String> fetchModels(List<Manifest.ModelFile> files) {
+        List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Manifest.ModelFile file : files) {
+                pool.submit(() -> {
+                    try {
+                        URI url = RemoteFiles.parseUrl(file.url());
+                        ModelDownloads.Done done = models.fetchTo(url, config.comfyHome().resolve(file.localPath()));
+                        LOG.info("manifest model ready", "path", done.path(), "size", done.size(), "ms", done.millis());
+                    } catch (Exception e) {
+                        LOG.error("manifest model failed", "url", Urls.redact(file.url()), "error", e.getMessage());
+                        failures.add(Urls.redact(file.url()) + ": " + e.getMessage());
+                    }
+                });
+            }
+        }
+        return failures.stream().findFirst();
     }
 
     private ObjectNode fetchWarmup() {
         Optional<String> url = config.warmupSource().filter(s -> s.startsWith("http://") || s.startsWith("https://"));
         if (url.isEmpty()) return null;
-        try (HttpClient web = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-                .followRedirects(HttpClient.Redirect.NORMAL).build()) {
+        try {
             HttpResponse<String> response = web.send(HttpRequest.newBuilder(java.net.URI.create(url.get()))
                     .timeout(Duration.ofSeconds(60)).GET().build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() / 100 != 2) {

@@ -3,6 +3,9 @@ package org.comfyapi.server.config;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.comfyapi.server.log.Log;
 
+import org.comfyapi.server.storage.ProxySettings;
+import org.comfyapi.server.storage.StorageSettings;
+
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,7 +47,10 @@ public record Config(
         Optional<String> webhookSecret,
         double lruCacheSizeGb,
         Optional<URI> saladMetadataUrl,
-        String version) {
+        String version,
+        StorageSettings storage,
+        ProxySettings proxies,
+        Manifest manifest) {
 
     public URI comfyBaseUri() {
         String address = directAddress.contains(":") && !directAddress.startsWith("[")

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.comfyapi.server.log.Log;
 
+import org.comfyapi.server.storage.ProxySettings;
+import org.comfyapi.server.storage.StorageSettings;
+
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -76,7 +79,10 @@ public final class ConfigLoader {
                 nonNegativeNumber("LRU_CACHE_SIZE_GB", 0),
                 onSalad() ? Optional.of(httpUri("SALAD_METADATA_URL", nonBlank("SALAD_METADATA_URL",
                         "http://169.254.169.254"))) : Optional.empty(),
-                VERSION);
+                VERSION,
+                StorageSettings.fromEnv(env),
+                ProxySettings.fromEnv(env),
+                Manifest.fromEnv(env).orElseGet(Manifest::empty));
     }
 
     private Optional<String> optional(String name) {

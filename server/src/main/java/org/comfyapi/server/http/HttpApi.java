@@ -10,11 +10,13 @@ import io.javalin.http.Context;
 import org.comfyapi.server.comfy.ModelCatalog;
 import org.comfyapi.server.config.Config;
 import org.comfyapi.server.log.Log;
+import org.comfyapi.server.prompt.OutputUploader;
 import org.comfyapi.server.prompt.PromptDelivery;
 import org.comfyapi.server.prompt.PromptRequest;
 import org.comfyapi.server.prompt.PromptResult;
 import org.comfyapi.server.prompt.PromptService;
 import org.comfyapi.server.prompt.SyncResponseWriter;
+import org.comfyapi.server.storage.ModelDownloads;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -38,20 +40,24 @@ public final class HttpApi implements AutoCloseable {
     private final ModelCatalog models;
     private final Probes probes;
     private final OpenApiDocument docs;
+    private final OutputUploader uploader;
+    private final DownloadRoute downloads;
     private final BodyReader bodies;
     private final SyncResponseWriter syncWriter = new SyncResponseWriter();
     private final SwaggerUi swagger = new SwaggerUi();
     private Javalin app;
 
-    public HttpApi(Config config, PromptService prompts, PromptDelivery delivery, ModelCatalog models, Probes probes,
-                   OpenApiDocument docs) {
+    public HttpApi(Config config, PromptService prompts, PromptDelivery delivery, OutputUploader uploader,
+                   ModelCatalog models, ModelDownloads modelDownloads, Probes probes, OpenApiDocument docs) {
         this.config = config;
         this.prompts = prompts;
         this.delivery = delivery;
         this.models = models;
         this.probes = probes;
         this.docs = docs;
+        this.uploader = uploader;
         this.bodies = new BodyReader(config.maxBodySizeBytes());
+        this.downloads = new DownloadRoute(modelDownloads, bodies);
     }
 
     public void start() {
@@ -67,6 +73,7 @@ public final class HttpApi implements AutoCloseable {
             cfg.routes.get("/models", ctx -> json(ctx, 200, JSON.valueToTree(models.all())));
             cfg.routes.post("/prompt", this::prompt);
             cfg.routes.post("/interrupt", this::interrupt);
+            cfg.routes.post("/download", downloads::handle);
             cfg.routes.get("/docs", swagger::page);
             cfg.routes.get("/docs/static/{file}", swagger::asset);
             cfg.routes.get("/docs/json", ctx -> json(ctx, 200, docs.json()));
@@ -124,9 +131,10 @@ public final class HttpApi implements AutoCloseable {
         }
         PromptResult result = prompts.run(request);
         try {
+            OutputUploader.Uploaded uploaded = uploader.upload(result);
             ctx.status(200).contentType("application/json");
             OutputStream out = ctx.res().getOutputStream();
-            syncWriter.write(out, result);
+            syncWriter.write(out, result, null, uploaded.urls(), uploaded.millis());
             out.flush();
         } finally {
             result.deleteFiles();

@@ -4,7 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.comfyapi.server.http.ApiException;
 import org.comfyapi.server.log.Log;
+import org.comfyapi.server.storage.CachedDownloads;
 import org.comfyapi.server.storage.DownloadCache;
+import org.comfyapi.server.storage.DownloadException;
+import org.comfyapi.server.storage.RemoteFiles;
+import org.comfyapi.server.storage.Urls;
 import org.comfyapi.server.storage.MediaTypes;
 
 import java.io.IOException;
@@ -50,23 +54,14 @@ public final class InputResolver {
             "CLIPVisionLoader.clip_name", "clip_vision",
             "ADE_LoadAnimateDiffModel.model_name", "animatediff_models");
 
-    /** Told about each completed download, for the storage.file_downloaded event. */
-    public interface Listener {
-        void downloaded(String url, Path localPath, long size, long millis);
-    }
-
     private final Path inputDir;
     private final Path modelDir;
-    private final DownloadCache cache;
-    private final RemoteFetcher fetcher;
-    private final Listener listener;
+    private final CachedDownloads downloads;
 
-    public InputResolver(Path inputDir, Path modelDir, DownloadCache cache, RemoteFetcher fetcher, Listener listener) {
+    public InputResolver(Path inputDir, Path modelDir, CachedDownloads downloads) {
         this.inputDir = inputDir;
         this.modelDir = modelDir;
-        this.cache = cache;
-        this.fetcher = fetcher;
-        this.listener = listener;
+        this.downloads = downloads;
     }
 
     private record Job(String node, String input, String classType, String value) {
@@ -196,20 +191,20 @@ public final class InputResolver {
     private DownloadCache.Entry download(Job job, PromptRequest request) {
         URI url;
         try {
-            url = URI.create(job.value());
-        } catch (IllegalArgumentException e) {
+            url = RemoteFiles.parseUrl(job.value());
+        } catch (DownloadException e) {
             throw ApiException.badRequest("Invalid URL: " + e.getMessage(), job.location());
         }
         try {
-            DownloadCache.Entry entry = cache.get(url, (u, destination) -> fetcher.fetch(u, destination, request));
+            DownloadCache.Entry entry = downloads.get(url, request.credentials().forUrl(url));
             if (entry.downloaded()) {
-                LOG.info("downloaded", "request_id", request.id(), "url", redact(url), "size", entry.size(),
+                LOG.info("downloaded", "request_id", request.id(), "url", Urls.redact(url), "size", entry.size(),
                         "ms", entry.millis());
-                listener.downloaded(redact(url), entry.path(), entry.size(), entry.millis());
             }
             return entry;
         } catch (IOException e) {
-            throw ApiException.badRequest("Failed to download " + redact(url) + ": " + e.getMessage(), job.location());
+            throw ApiException.badRequest("Failed to download " + Urls.redact(url) + ": " + e.getMessage(),
+                    job.location());
         }
     }
 
@@ -225,13 +220,6 @@ public final class InputResolver {
         String name = file.getFileName().toString();
         int dot = name.lastIndexOf('.');
         return dot > 0 ? name.substring(dot + 1) : "";
-    }
-
-    static String redact(URI url) {
-        String scheme = url.getScheme() == null ? "" : url.getScheme() + "://";
-        String host = url.getHost() == null ? (url.getAuthority() == null ? "" : url.getAuthority()) : url.getHost();
-        String port = url.getPort() > 0 ? ":" + url.getPort() : "";
-        return scheme + host + port + (url.getRawPath() == null ? "" : url.getRawPath());
     }
 
     public static void deleteAll(List<Path> files) {

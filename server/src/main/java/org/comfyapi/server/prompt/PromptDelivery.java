@@ -26,12 +26,14 @@ public final class PromptDelivery {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PromptService prompts;
+    private final OutputUploader uploader;
     private final WebhookSender sender;
     private final SyncResponseWriter writer = new SyncResponseWriter();
     private final Path spool;
 
-    public PromptDelivery(PromptService prompts, WebhookSender sender, Path spool) {
+    public PromptDelivery(PromptService prompts, OutputUploader uploader, WebhookSender sender, Path spool) {
         this.prompts = prompts;
+        this.uploader = uploader;
         this.sender = sender;
         this.spool = spool;
     }
@@ -58,13 +60,20 @@ public final class PromptDelivery {
             return;
         }
         try {
-            complete(result);
+            OutputUploader.Uploaded uploaded;
+            try {
+                uploaded = uploader.upload(result);
+            } catch (ApiException e) {
+                failed(request, e.getMessage());
+                return;
+            }
+            complete(result, uploaded);
         } finally {
             result.deleteFiles();
         }
     }
 
-    private void complete(PromptResult result) throws InterruptedException {
+    private void complete(PromptResult result, OutputUploader.Uploaded uploaded) throws InterruptedException {
         PromptRequest request = result.request();
         if (request.webhook().isPresent()) {
             for (OutputFile file : result.files()) {
@@ -75,7 +84,7 @@ public final class PromptDelivery {
         if (request.webhookV2().isPresent()) {
             ObjectNode head = JSON.createObjectNode().put("type", "prompt.complete")
                     .put("timestamp", Instant.now().toString());
-            WebhookBody body = spooled(out -> writer.write(out, result, head, List.of(), 0));
+            WebhookBody body = spooled(out -> writer.write(out, result, head, uploaded.urls(), uploaded.millis()));
             if (body != null) deliver(request.webhookV2().get(), request.id(), body, true);
         }
     }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.comfyapi.server.http.ApiException;
 import org.comfyapi.server.media.ConversionSpec;
 import org.comfyapi.server.media.InvalidConversionSpecException;
+import org.comfyapi.server.storage.Credentials;
+import org.comfyapi.server.storage.UploadTarget;
 
 import java.net.URI;
 import java.util.Optional;
@@ -12,11 +14,12 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * A checked {@code POST /prompt} body. {@code body} keeps every field the user sent, so responses
- * can echo it; {@code prompt} is the graph that preprocessing rewrites.
+ * A checked {@code POST /prompt} body. {@code body} keeps every field the user sent except
+ * {@code credentials}, so responses can echo it; {@code prompt} is the graph that preprocessing rewrites.
  */
 public record PromptRequest(String id, ObjectNode prompt, ObjectNode body, Optional<ConversionSpec> conversion,
-                            Optional<URI> webhook, Optional<URI> webhookV2) {
+                            Optional<URI> webhook, Optional<URI> webhookV2, Credentials credentials,
+                            Optional<UploadTarget> upload) {
     private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
     public static PromptRequest parse(JsonNode json) {
@@ -32,13 +35,15 @@ public record PromptRequest(String id, ObjectNode prompt, ObjectNode body, Optio
             throw ApiException.badRequest("\"prompt\" must be an object of node id to node", "prompt");
         }
         checkGraph((ObjectNode) prompt);
+        Credentials credentials = Credentials.parse(body.get("credentials"), "credentials");
+        body.remove("credentials");
         return new PromptRequest(id(body.get("id")), (ObjectNode) prompt, body, conversion(body.get("convert_output")),
-                url(body, "webhook"), url(body, "webhook_v2"));
+                url(body, "webhook"), url(body, "webhook_v2"), credentials, UploadTarget.fromRequest(body));
     }
 
-    /** True when the answer is 202 at once and results go out by webhook. */
+    /** True when the answer is 202 at once and results go out by webhook or a background upload. */
     public boolean isAsync() {
-        return webhook.isPresent() || webhookV2.isPresent();
+        return webhook.isPresent() || webhookV2.isPresent() || upload.filter(UploadTarget::async).isPresent();
     }
 
     private static Optional<ConversionSpec> conversion(JsonNode node) {

@@ -54,10 +54,17 @@ public final class DownloadCache {
     private final Path dir;
     private final long maxBytes;
     private final Map<String, CompletableFuture<Entry>> inFlight = new ConcurrentHashMap<>();
+    private final Map<Path, String> urls = new ConcurrentHashMap<>();
+    private final StorageEvents events;
 
     public DownloadCache(Path dir, double maxGigabytes) {
+        this(dir, maxGigabytes, StorageEvents.NONE);
+    }
+
+    public DownloadCache(Path dir, double maxGigabytes, StorageEvents events) {
         this.dir = dir;
         this.maxBytes = maxGigabytes > 0 ? (long) (maxGigabytes * 1024 * 1024 * 1024) : 0;
+        this.events = events;
     }
 
     public Path dir() {
@@ -99,6 +106,7 @@ public final class DownloadCache {
             Path target = dir.resolve(extension.isEmpty() ? key : key + "." + extension);
             move(part, target);
             Entry entry = new Entry(target, true, Files.size(target), System.currentTimeMillis() - started);
+            urls.put(target, Urls.redact(url));
             evict(target);
             return entry;
         } finally {
@@ -175,6 +183,7 @@ public final class DownloadCache {
             Files.deleteIfExists(item.path());
             total -= item.size();
             LOG.info("evicted from cache", "file", item.path().getFileName(), "size", item.size());
+            events.deleted(urls.remove(item.path()), item.path(), item.size());
         }
     }
 

@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.comfyapi.server.comfy.ComfyMessage;
 import org.comfyapi.server.log.Log;
+import org.comfyapi.server.storage.StorageEvents;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -22,7 +24,7 @@ import java.util.function.Function;
  * as {@code {"event", "data", "metadata"}}, in order, from one background thread: a slow receiver
  * builds a backlog but never slows execution.
  */
-public final class SystemEvents implements AutoCloseable {
+public final class SystemEvents implements StorageEvents, AutoCloseable {
     private static final Log LOG = Log.get("webhook.system");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int BACKLOG = 10_000;
@@ -57,8 +59,25 @@ public final class SystemEvents implements AutoCloseable {
         enqueue("comfy." + message.type(), data);
     }
 
-    /** {@code storage.file_downloaded}, {@code storage.file_uploaded}, {@code storage.file_deleted}. */
-    public void storage(String event, ObjectNode data) {
+    @Override
+    public void downloaded(String url, Path localPath, long size, long millis) {
+        storage("storage.file_downloaded", JSON.createObjectNode().put("url", url)
+                .put("local_path", localPath.toString()).put("size", size).put("duration", millis));
+    }
+
+    @Override
+    public void uploaded(Path localPath, String url, long size, long millis) {
+        storage("storage.file_uploaded", JSON.createObjectNode().put("local_path", localPath.toString())
+                .put("url", url).put("size", size).put("duration", millis));
+    }
+
+    @Override
+    public void deleted(String url, Path localPath, long size) {
+        storage("storage.file_deleted", JSON.createObjectNode().put("url", url)
+                .put("local_path", localPath.toString()).put("size", size));
+    }
+
+    private void storage(String event, ObjectNode data) {
         if (!wants(event) && !wants("storage")) return;
         enqueue(event, data);
     }

@@ -1,0 +1,82 @@
+package org.comfyapi.server.prompt;
+
+import org.comfyapi.server.http.ApiException;
+import org.comfyapi.server.log.Log;
+import org.comfyapi.server.storage.RemoteFiles;
+import org.comfyapi.server.storage.StorageEvents;
+import org.comfyapi.server.storage.UploadException;
+import org.comfyapi.server.storage.UploadTarget;
+import org.comfyapi.server.storage.Urls;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/** Uploads a result's files, in parallel and streamed from disk, to the target the request named. */
+public final class OutputUploader {
+    private static final Log LOG = Log.get("prompt.upload");
+
+    /** Where the outputs landed, in the order of the result's files, and how long it took. */
+    public record Uploaded(List<String> urls, long millis) {
+        public static final Uploaded NONE = new Uploaded(List.of(), 0);
+    }
+
+    private final RemoteFiles remote;
+    private final StorageEvents events;
+
+    public OutputUploader(RemoteFiles remote, StorageEvents events) {
+        this.remote = remote;
+        this.events = events;
+    }
+
+    /** Uploads every file, or throws a 502 {@link ApiException} naming the target field when one fails. */
+    public Uploaded upload(PromptResult result) throws InterruptedException {
+        PromptRequest request = result.request();
+        if (request.upload().isEmpty()) return Uploaded.NONE;
+        UploadTarget target = request.upload().get();
+        long started = System.currentTimeMillis();
+        List<String> urls = new ArrayList<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<String>> futures = new ArrayList<>();
+            for (OutputFile file : result.files()) futures.add(pool.submit(() -> uploadOne(request, target, file)));
+            UploadException failure = null;
+            for (Future<String> future : futures) {
+                try {
+                    urls.add(future.get());
+                } catch (ExecutionException e) {
+                    if (failure == null && e.getCause() instanceof UploadException u) failure = u;
+                    else if (failure == null) failure = new UploadException(String.valueOf(e.getCause()));
+                }
+            }
+            if (failure != null) {
+                throw new ApiException(502, "Failed to upload outputs: " + failure.getMessage(), field(target));
+            }
+        }
+        long millis = System.currentTimeMillis() - started;
+        LOG.info("outputs uploaded", "request_id", request.id(), "files", urls.size(), "ms", millis);
+        return new Uploaded(urls, millis);
+    }
+
+    private String uploadOne(PromptRequest request, UploadTarget target, OutputFile file)
+            throws UploadException, IOException {
+        long started = System.currentTimeMillis();
+        long size = Files.size(file.path());
+        String destination = remote.destination(target, file.filename());
+        String url = remote.upload(file.path(), file.filename(), target, request.credentials().forUrl(destination));
+        events.uploaded(file.path(), Urls.redact(url), size, System.currentTimeMillis() - started);
+        return url;
+    }
+
+    private static String field(UploadTarget target) {
+        return switch (target) {
+            case UploadTarget.S3 ignored -> "s3";
+            case UploadTarget.AzureBlob ignored -> "azure_blob_upload";
+            case UploadTarget.HttpPut ignored -> "http_upload";
+        };
+    }
+}
