@@ -11,24 +11,24 @@ import java.util.concurrent.TimeUnit;
  * Azurite's blob service as a child process, shared by every test in the run. Installed from npm
  * into target/azurite on first use (about 10 s); nothing is skipped when it is missing.
  */
-final class AzuriteServer {
+public final class AzuriteServer {
     /** Azurite's well-known development account (public, documented by Microsoft). */
     static final String ACCOUNT = "devstoreaccount1";
     static final String KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     private static AzuriteServer instance;
 
-    final String blobEndpoint;
+    public final String blobEndpoint;
 
     private AzuriteServer(String blobEndpoint) {
         this.blobEndpoint = blobEndpoint;
     }
 
-    String connectionString() {
+    public String connectionString() {
         return "DefaultEndpointsProtocol=http;AccountName=" + ACCOUNT + ";AccountKey=" + KEY + ";BlobEndpoint=" + blobEndpoint + ";";
     }
 
-    static synchronized AzuriteServer get() throws IOException, InterruptedException {
+    public static synchronized AzuriteServer get() throws IOException, InterruptedException {
         if (instance != null) return instance;
         Path dir = Path.of(System.getProperty("azurite.dir", "target/azurite")).toAbsolutePath();
         Path bin = dir.resolve("node_modules/.bin/azurite-blob");

@@ -18,9 +18,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /** A loopback HTTP server for tests: routes by exact path, records every request it sees. */
-final class FileServer implements AutoCloseable {
-    record Seen(String method, URI uri, Map<String, List<String>> headers) {
-        String header(String name) {
+public final class FileServer implements AutoCloseable {
+    public record Seen(String method, URI uri, Map<String, List<String>> headers) {
+        public String header(String name) {
             return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
                     .findFirst().map(e -> e.getValue().getFirst()).orElse(null);
         }
@@ -29,9 +29,9 @@ final class FileServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final Map<String, HttpHandler> routes = new ConcurrentHashMap<>();
-    final List<Seen> seen = new CopyOnWriteArrayList<>();
+    public final List<Seen> seen = new CopyOnWriteArrayList<>();
 
-    FileServer() throws IOException {
+    public FileServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(executor);
         server.createContext("/", exchange -> {
@@ -49,36 +49,36 @@ final class FileServer implements AutoCloseable {
         server.start();
     }
 
-    FileServer route(String path, HttpHandler handler) {
+    public FileServer route(String path, HttpHandler handler) {
         routes.put(path, handler);
         return this;
     }
 
     /** Serves fixed bytes with a content type and, optionally, a Content-Disposition. */
-    FileServer file(String path, byte[] body, String contentType, String disposition) {
+    public FileServer file(String path, byte[] body, String contentType, String disposition) {
         return route(path, exchange -> {
             if (disposition != null) exchange.getResponseHeaders().set("Content-Disposition", disposition);
             send(exchange, 200, body, contentType);
         });
     }
 
-    int port() {
+    public int port() {
         return server.getAddress().getPort();
     }
 
-    URI url(String pathAndQuery) {
+    public URI url(String pathAndQuery) {
         return URI.create("http://127.0.0.1:" + port() + pathAndQuery);
     }
 
-    long count(String path) {
+    public long count(String path) {
         return seen.stream().filter(s -> s.uri().getPath().equals(path)).count();
     }
 
-    Seen last(String path) {
+    public Seen last(String path) {
         return seen.reversed().stream().filter(s -> s.uri().getPath().equals(path)).findFirst().orElseThrow();
     }
 
-    static void send(HttpExchange exchange, int status, byte[] body, String contentType) throws IOException {
+    public static void send(HttpExchange exchange, int status, byte[] body, String contentType) throws IOException {
         if (contentType != null) exchange.getResponseHeaders().set("Content-Type", contentType);
         exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
         if (body.length > 0) {
@@ -88,7 +88,7 @@ final class FileServer implements AutoCloseable {
         }
     }
 
-    static byte[] readBody(HttpExchange exchange) throws IOException {
+    public static byte[] readBody(HttpExchange exchange) throws IOException {
         try (InputStream in = exchange.getRequestBody()) {
             return in.readAllBytes();
         }

@@ -10,15 +10,15 @@ import java.net.URI;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A socket-level server for faults a real HTTP server would never commit: short bodies, stalls. */
-final class RawServer implements AutoCloseable {
-    interface Behaviour {
+public final class RawServer implements AutoCloseable {
+    public interface Behaviour {
         void answer(Socket socket) throws IOException, InterruptedException;
     }
 
     private final ServerSocket socket;
     final AtomicInteger connections = new AtomicInteger();
 
-    RawServer(Behaviour behaviour) throws IOException {
+    public RawServer(Behaviour behaviour) throws IOException {
         socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread.ofVirtual().start(() -> {
             while (!socket.isClosed()) {
@@ -40,7 +40,7 @@ final class RawServer implements AutoCloseable {
         });
     }
 
-    URI url(String path) {
+    public URI url(String path) {
         return URI.create("http://127.0.0.1:" + socket.getLocalPort() + path);
     }
 

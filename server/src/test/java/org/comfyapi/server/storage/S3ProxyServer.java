@@ -1,6 +1,15 @@
 package org.comfyapi.server.storage;
 
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,19 +19,39 @@ import java.util.List;
  * s3proxy (an S3 API over an in-memory jclouds blobstore) as a child JVM, shared by every test in
  * the run. Its jar is copied into target/s3proxy by the build (maven-dependency-plugin).
  */
-final class S3ProxyServer {
-    static final String ACCESS_KEY = "test-access-key";
-    static final String SECRET_KEY = "test-secret-key-never-logged";
+public final class S3ProxyServer {
+    public static final String ACCESS_KEY = "test-access-key";
+    public static final String SECRET_KEY = "test-secret-key-never-logged";
 
     private static S3ProxyServer instance;
 
-    final String endpoint;
+    public final String endpoint;
 
     private S3ProxyServer(String endpoint) {
         this.endpoint = endpoint;
     }
 
-    static synchronized S3ProxyServer get() throws IOException, InterruptedException {
+    /** An SDK client with the server's keys, for tests to create buckets and read what was uploaded. */
+    public S3Client client() {
+        return S3Client.builder()
+                .httpClient(UrlConnectionHttpClient.create())
+                .endpointOverride(URI.create(endpoint))
+                .forcePathStyle(true)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .build();
+    }
+
+    /** Creates {@code bucket} unless it exists. */
+    public void bucket(S3Client client, String bucket) {
+        if (client.listBuckets().buckets().stream().noneMatch(b -> b.name().equals(bucket))) {
+            client.createBucket(b -> b.bucket(bucket));
+        }
+    }
+
+    public static synchronized S3ProxyServer get() throws IOException, InterruptedException {
         if (instance != null) return instance;
         Path jar = Path.of(System.getProperty("s3proxy.jar", "target/s3proxy/s3proxy.jar")).toAbsolutePath();
         if (!Files.isRegularFile(jar)) {

@@ -39,19 +39,8 @@ class S3StoreTest {
     @BeforeAll
     static void start() throws Exception {
         s3 = S3ProxyServer.get();
-        admin = S3Client.builder()
-                .httpClient(UrlConnectionHttpClient.create())
-                .endpointOverride(URI.create(s3.endpoint))
-                .forcePathStyle(true)
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY)))
-                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .build();
-        if (admin.listBuckets().buckets().stream().noneMatch(b -> b.name().equals(BUCKET))) {
-            admin.createBucket(b -> b.bucket(BUCKET));
-        }
+        admin = s3.client();
+        s3.bucket(admin, BUCKET);
         files = new RemoteFiles(StorageSettings.fromEnv(Map.of(
                         "AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY,
                         "AWS_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY,

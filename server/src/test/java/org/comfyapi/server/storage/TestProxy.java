@@ -16,7 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /** A forward HTTP proxy for absolute-URI requests (no CONNECT); remembers what it forwarded. */
-final class TestProxy implements AutoCloseable {
+public final class TestProxy implements AutoCloseable {
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "proxy-authorization",
             "te", "trailer", "transfer-encoding", "upgrade", "host", "content-length", "expect");
 
@@ -24,11 +24,11 @@ final class TestProxy implements AutoCloseable {
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final HttpClient upstream = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY)
             .version(HttpClient.Version.HTTP_1_1).build();
-    final List<URI> forwarded = new CopyOnWriteArrayList<>();
+    public final List<URI> forwarded = new CopyOnWriteArrayList<>();
     /** Holds every request this long before forwarding it: makes uploads slow enough to overlap. */
     volatile long delayMillis;
 
-    TestProxy() throws IOException {
+    public TestProxy() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(executor);
         server.createContext("/", exchange -> {
@@ -60,7 +60,7 @@ final class TestProxy implements AutoCloseable {
         server.start();
     }
 
-    String address() {
+    public String address() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
