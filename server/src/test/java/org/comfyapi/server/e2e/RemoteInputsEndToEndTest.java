@@ -153,6 +153,19 @@ class RemoteInputsEndToEndTest {
     }
 
     @Test
+    void asyncRequestWhoseInputFailsSendsPromptFailed() throws Exception {
+        String hook = events.url("/failed-input");
+        TestServer.Response accepted = server.post("/prompt", """
+                {"prompt": %s, "webhook_v2": "%s"}""".formatted(loadInvertSave(url("/gone.png")), hook));
+        assertThat(accepted.status()).isEqualTo(202);
+        JsonNode failed = events.awaitCount(r -> r.path().equals("/failed-input"), 1, Duration.ofSeconds(30))
+                .getFirst().json();
+        assertThat(failed.path("type").asText()).isEqualTo("prompt.failed");
+        assertThat(failed.path("id").asText()).isEqualTo(accepted.json().path("id").asText());
+        assertThat(failed.path("error").asText()).contains("/gone.png").contains("404");
+    }
+
+    @Test
     void modelUrlInCheckpointLoaderIsDownloadedAndListed() throws Exception {
         String name = "dl-" + UUID.randomUUID().toString().substring(0, 8) + ".safetensors";
         files.file("/models/" + name, "fake weights".getBytes(), "application/octet-stream", null);
