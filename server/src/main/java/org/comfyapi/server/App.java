@@ -72,7 +72,7 @@ public final class App implements AutoCloseable {
         this.events = new ComfyEvents(clientId, config.comfyWebsocketUri(clientId));
         this.supervisor = new ComfySupervisor(config, client, events, fatalExit);
         ComfyRunner runner = new ComfyRunner(client, events, supervisor::isAlive);
-        this.web = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).proxy(config.proxies())
+        this.web = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).proxy(config.storage().proxy())
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
         WebhookSender sender = new WebhookSender(web, WebhookSigner.fromSecret(config.webhookSecret()),
                 config.promptWebhookRetries(), config.webhookRetryDelay());

@@ -3,7 +3,6 @@ package org.comfyapi.server.config;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.comfyapi.server.log.Log;
 
-import org.comfyapi.server.storage.ProxySettings;
 import org.comfyapi.server.storage.StorageSettings;
 
 import java.net.URI;
@@ -49,7 +48,6 @@ public record Config(
         Optional<URI> saladMetadataUrl,
         String version,
         StorageSettings storage,
-        ProxySettings proxies,
         Manifest manifest) {
 
     public URI comfyBaseUri() {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.comfyapi.server.log.Log;
 
-import org.comfyapi.server.storage.ProxySettings;
 import org.comfyapi.server.storage.StorageSettings;
 
 import java.io.IOException;
@@ -81,7 +80,6 @@ public final class ConfigLoader {
                         "http://169.254.169.254"))) : Optional.empty(),
                 VERSION,
                 StorageSettings.fromEnv(env),
-                ProxySettings.fromEnv(env),
                 Manifest.fromEnv(env).orElseGet(Manifest::empty));
     }
 

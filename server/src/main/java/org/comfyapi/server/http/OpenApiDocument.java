@@ -69,6 +69,33 @@ public final class OpenApiDocument {
                 obj().put("type", "string").set("enum", arr("success", "failed")));
         response(responses, "200", "Interrupted", interrupted);
         response(responses, "404", "No such prompt in flight", interrupted);
+        addDownloadRoute();
+    }
+
+    private void addDownloadRoute() {
+        ObjectNode op = paths.putObject("/download").putObject("post");
+        op.putArray("tags").add("models");
+        op.put("summary", "Download a model file into MODEL_DIR/<model_type>");
+        ObjectNode body = obj().put("type", "object");
+        body.set("properties", obj()
+                .<ObjectNode>set("url", str().put("description", "http(s):// or s3:// URL"))
+                .<ObjectNode>set("model_type", str().put("description", "Model folder, e.g. checkpoints, loras, vae"))
+                .<ObjectNode>set("filename", str().put("description", "Plain file name; default the URL's last segment"))
+                .<ObjectNode>set("wait", obj().put("type", "boolean").put("description", "Answer once downloaded"))
+                .set("auth", ref("Auth")));
+        body.set("required", arr("url", "model_type"));
+        op.putObject("requestBody").put("required", true).putObject("content")
+                .putObject("application/json").set("schema", body);
+        ObjectNode answer = obj().put("type", "object");
+        answer.set("properties", obj().<ObjectNode>set("url", str()).<ObjectNode>set("model_type", str())
+                .<ObjectNode>set("filename", str())
+                .<ObjectNode>set("status", obj().put("type", "string").set("enum", arr("started", "completed")))
+                .<ObjectNode>set("size", integer().put("description", "bytes"))
+                .set("duration", integer().put("description", "milliseconds")));
+        ObjectNode responses = op.putObject("responses");
+        response(responses, "200", "Downloaded (wait: true)", answer);
+        response(responses, "202", "Started in the background", answer);
+        response(responses, "400", "Bad field, unknown model_type, or the download failed", ref("Error"));
     }
 
     private void get(String path, String tag, String summary, ObjectNode schema) {
@@ -106,6 +133,19 @@ public final class OpenApiDocument {
         props.set("s3", obj().put("type", "object").set("properties", obj()
                 .<ObjectNode>set("bucket", str()).<ObjectNode>set("prefix", str())
                 .set("async", obj().put("type", "boolean"))));
+        props.set("azure_blob_upload", obj().put("type", "object").set("properties", obj()
+                .<ObjectNode>set("container", str()).<ObjectNode>set("blob_prefix", str())
+                .set("async", obj().put("type", "boolean"))));
+        props.set("http_upload", obj().put("type", "object").set("properties", obj()
+                .<ObjectNode>set("url_prefix", str().put("format", "uri"))
+                .set("async", obj().put("type", "boolean"))));
+        ObjectNode credential = obj().put("type", "object");
+        credential.set("properties", obj()
+                .<ObjectNode>set("url_pattern", str().put("description", "Glob: * any but /, ** anything, ? one character"))
+                .set("auth", ref("Auth")));
+        credential.set("required", arr("url_pattern", "auth"));
+        props.set("credentials", obj().put("type", "array").put("description",
+                "Per-URL auth for inputs and uploads; first match wins. Never echoed or logged.").set("items", credential));
         request.set("required", arr("prompt"));
         schemas.set("PromptRequest", request);
 
@@ -135,6 +175,15 @@ public final class OpenApiDocument {
         }
         rprops.set("stats", stats);
         schemas.set("PromptResponse", response);
+
+        ObjectNode auth = obj().put("type", "object").put("description", "type: bearer {token}, basic {username, "
+                + "password}, header {header_name, header_value}, query {query_param, query_value}, s3 {access_key_id, "
+                + "secret_access_key, session_token?, region?, endpoint?}");
+        auth.putObject("properties").set("type", obj().put("type", "string")
+                .set("enum", arr("bearer", "basic", "header", "query", "s3")));
+        auth.put("additionalProperties", true);
+        auth.set("required", arr("type"));
+        schemas.set("Auth", auth);
 
         schemas.set("AsyncResponse", obj().put("type", "object").set("properties", obj()
                 .<ObjectNode>set("id", str()).set("status", str())));

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
-import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -208,12 +207,7 @@ class RemoteInputsEndToEndTest {
     void cutOffDownloadIs400AndLeavesNoFile() throws Exception {
         List<Path> cacheBefore = list(cacheDir());
         List<Path> inputsBefore = list(home.resolve("input"));
-        try (RawServer raw = new RawServer(socket -> {
-            OutputStream out = socket.getOutputStream();
-            out.write("HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: 100000\r\n\r\n".getBytes());
-            out.write(new byte[40_000]);
-            out.flush();
-        })) {
+        try (RawServer raw = RawServer.cutOff("image/png", 100_000, 40_000)) {
             TestServer.Response response = prompt(raw.url("/cut.png").toString());
             assertThat(response.status()).isEqualTo(400);
             assertThat(response.json().path("location").asText()).isEqualTo("prompt.1.inputs.image");

@@ -163,11 +163,9 @@ class HttpUploadTest {
         byte[] body = HttpDownloadTest.bytes(8_000_000, 41);
         Path file = Files.write(dir.resolve("stall.bin"), body);
         try (RawServer raw = new RawServer(socket -> Thread.sleep(10_000))) {
-            long start = System.nanoTime();
             assertThatThrownBy(() -> files.upload(file, new UploadTarget.HttpPut(raw.url("/").toString(), false)))
                     .isInstanceOf(UploadException.class)
                     .hasMessageContaining("timed out: no progress for");
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
         }
     }
 }

@@ -2,6 +2,7 @@ package org.comfyapi.server.storage;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -17,6 +18,17 @@ public final class RawServer implements AutoCloseable {
 
     private final ServerSocket socket;
     final AtomicInteger connections = new AtomicInteger();
+
+    /** Answers 200 declaring {@code declared} bytes of {@code contentType}, sends {@code sent} of them, and hangs up. */
+    public static RawServer cutOff(String contentType, int declared, int sent) throws IOException {
+        return new RawServer(socket -> {
+            OutputStream out = socket.getOutputStream();
+            out.write(("HTTP/1.1 200 OK\r\nContent-Type: " + contentType + "\r\nContent-Length: " + declared
+                    + "\r\n\r\n").getBytes());
+            out.write(new byte[sent]);
+            out.flush();
+        });
+    }
 
     public RawServer(Behaviour behaviour) throws IOException {
         socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
