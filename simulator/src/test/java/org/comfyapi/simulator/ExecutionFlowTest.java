@@ -2,10 +2,7 @@ package org.comfyapi.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,21 +12,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Message sequences of §3.6 and the history entry of §2.8. */
-class ExecutionFlowTest {
-    @TempDir
-    static Path dir;
-    static SimHarness sim;
-
-    @BeforeAll
-    static void start() throws Exception {
-        sim = new SimHarness(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
-
+class ExecutionFlowTest extends SharedSimulatorTest {
     private static List<String> describe(List<JsonNode> frames) {
         List<String> out = new ArrayList<>();
         for (JsonNode f : frames) {
@@ -115,8 +98,7 @@ class ExecutionFlowTest {
     @Test
     void identicalRerunIsFullyCachedAndRepeatsFilenames() throws Exception {
         String cid = SimHarness.newClientId();
-        WsClient ws = sim.connect(cid);
-        ws.awaitType("status");
+        WsClient ws = sim.connectReady(cid);
         String first = sim.queuePrompt(Graphs.txt2img(22, 2, "cached"), cid).get("prompt_id").asText();
         ws.untilDone(first);
         String second = sim.queuePrompt(Graphs.txt2img(22, 2, "cached"), cid).get("prompt_id").asText();
@@ -149,8 +131,7 @@ class ExecutionFlowTest {
 
     @Test
     void promptWithoutClientIdOnlyBroadcastsStatusAndProgress() throws Exception {
-        WsClient other = sim.connect(SimHarness.newClientId());
-        other.awaitType("status");
+        WsClient other = sim.connectReady(SimHarness.newClientId());
         ObjectNode g = Graphs.txt2img(33, 2, "anon");
         String pid = sim.queuePrompt(g, null).get("prompt_id").asText();
         sim.awaitHistory(pid);
@@ -177,10 +158,8 @@ class ExecutionFlowTest {
     @Test
     void reusedClientIdIsUnregisteredWhenTheOldSocketCloses() throws Exception {
         String cid = SimHarness.newClientId();
-        WsClient a = sim.connect(cid);
-        a.awaitType("status");
-        WsClient b = sim.connect(cid);
-        b.awaitType("status");
+        WsClient a = sim.connectReady(cid);
+        WsClient b = sim.connectReady(cid);
         a.close();
         Thread.sleep(100);
         String pid = sim.queuePrompt(Graphs.txt2img(44, 1, "reuse"), cid).get("prompt_id").asText();

@@ -1,12 +1,8 @@
 package org.comfyapi.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -14,26 +10,11 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** SimulatorFault and the control routes. */
-class FaultTest {
-    @TempDir
-    static Path dir;
-    static SimHarness sim;
-
-    @BeforeAll
-    static void start() throws Exception {
-        sim = new SimHarness(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
-
+class FaultTest extends SharedSimulatorTest {
     @Test
     void errorModeIsARealExecutionError() throws Exception {
         String cid = SimHarness.newClientId();
-        WsClient ws = sim.connect(cid);
-        ws.awaitType("status");
+        WsClient ws = sim.connectReady(cid);
         String pid = sim.queuePrompt(Graphs.fault("error", 0, "err"), cid).get("prompt_id").asText();
         List<JsonNode> frames = ws.untilDone(pid);
         List<String> types = new ArrayList<>();
@@ -63,8 +44,7 @@ class FaultTest {
 
     @Test
     void dropWebsocketsClosesSocketsButServerKeepsRunning() throws Exception {
-        WsClient ws = sim.connect(SimHarness.newClientId());
-        ws.awaitType("status");
+        WsClient ws = sim.connectReady(SimHarness.newClientId());
         assertThat(sim.post("/__sim/drop_websockets", "").statusCode()).isEqualTo(200);
         assertThat(ws.closed.await(5, TimeUnit.SECONDS)).isTrue();
         assertThat(sim.get("/").statusCode()).isEqualTo(200);

@@ -3,10 +3,7 @@ package org.comfyapi.simulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.comfyapi.simulator.py.PyJson;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -20,26 +17,12 @@ import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Output naming, real pixels, uploads and /view (§2.14, §2.15, §4.4, §4.5). */
-class FilesTest {
-    @TempDir
-    static Path dir;
-    static SimHarness sim;
-
-    @BeforeAll
-    static void start() throws Exception {
-        sim = new SimHarness(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
-
-    private static JsonNode run(ObjectNode graph) throws Exception {
+class FilesTest extends SharedSimulatorTest {
+    private JsonNode run(ObjectNode graph) throws Exception {
         return run(graph, null);
     }
 
-    private static JsonNode run(ObjectNode graph, JsonNode extraData) throws Exception {
+    private JsonNode run(ObjectNode graph, JsonNode extraData) throws Exception {
         ObjectNode body = PyJson.object();
         body.set("prompt", graph);
         if (extraData != null) body.set("extra_data", extraData);

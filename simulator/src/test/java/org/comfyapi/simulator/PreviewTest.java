@@ -2,16 +2,12 @@ package org.comfyapi.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.comfyapi.simulator.py.PyJson;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import javax.imageio.ImageIO;
 import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,19 +15,10 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Latent previews with --preview-method: binary type 1, or type 4 after feature_flags negotiation (§3.4). */
-class PreviewTest {
-    @TempDir
-    static Path dir;
-    static SimHarness sim;
-
-    @BeforeAll
-    static void start() throws Exception {
-        sim = new SimHarness(dir, "--preview-method", "auto");
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
+class PreviewTest extends SharedSimulatorTest {
+    @Override
+    String[] simulatorArgs() {
+        return new String[]{"--preview-method", "auto"};
     }
 
     private static List<String> sequence(List<JsonNode> frames) {
@@ -47,8 +34,7 @@ class PreviewTest {
     @Test
     void negotiatedClientsGetType4AfterProgressState() throws Exception {
         String cid = SimHarness.newClientId();
-        WsClient ws = sim.connect(cid);
-        ws.awaitType("status");
+        WsClient ws = sim.connectReady(cid);
         ws.sendText("{\"type\": \"feature_flags\", \"data\": {\"supports_preview_metadata\": true}}");
         ws.awaitType("feature_flags");
         String pid = sim.queuePrompt(Graphs.txt2img(1, 2, "prev"), cid).get("prompt_id").asText();
@@ -72,8 +58,7 @@ class PreviewTest {
     @Test
     void legacyClientsGetType1AfterProgress() throws Exception {
         String cid = SimHarness.newClientId();
-        WsClient ws = sim.connect(cid);
-        ws.awaitType("status");
+        WsClient ws = sim.connectReady(cid);
         String pid = sim.queuePrompt(Graphs.txt2img(2, 2, "prev"), cid).get("prompt_id").asText();
         List<JsonNode> frames = ws.untilDone(pid);
         List<String> seq = sequence(frames);

@@ -38,13 +38,18 @@ class QueueTest {
         return PyJson.loads(sim.post("/prompt", body).body()).get("prompt_id").asText();
     }
 
+    /** Submits a prompt that hangs in node 2 and returns its id once node 2 is executing. */
+    private String submitBlocker(WsClient ws, String clientId) throws Exception {
+        String blocker = submit(Graphs.fault("hang", 0, "blk"), clientId, false);
+        ws.await(m -> m.path("type").asText().equals("executing") && m.path("data").path("node").asText().equals("2"), 5000);
+        return blocker;
+    }
+
     @Test
     void frontJumpsAheadAndPendingIsTheRawHeap() throws Exception {
         String cid = SimHarness.newClientId();
-        WsClient ws = sim.connect(cid);
-        ws.awaitType("status");
-        String blocker = submit(Graphs.fault("hang", 0, "blk"), cid, false);
-        ws.await(m -> m.path("type").asText().equals("executing") && m.path("data").path("node").asText().equals("2"), 5000);
+        WsClient ws = sim.connectReady(cid);
+        String blocker = submitBlocker(ws, cid);
         String a = submit(Graphs.fault("none", 0, "a"), cid, false);
         String b = submit(Graphs.fault("none", 0, "b"), cid, false);
         String c = submit(Graphs.fault("none", 0, "c"), cid, true);
@@ -79,8 +84,7 @@ class QueueTest {
         sim.close();
         sim = new SimHarness(dir, "--step-ms", "30");
         String cid = SimHarness.newClientId();
-        WsClient ws = sim.connect(cid);
-        ws.awaitType("status");
+        WsClient ws = sim.connectReady(cid);
         String pid = submit(Graphs.txt2img(3, 50, "int"), cid, false);
         ws.await(m -> m.path("type").asText().equals("progress") && m.path("data").path("value").asInt() == 2, 5000);
         assertThat(sim.post("/interrupt", "").statusCode()).isEqualTo(200);
@@ -104,10 +108,8 @@ class QueueTest {
     @Test
     void queueDeleteClearAndHistoryManagement() throws Exception {
         String cid = SimHarness.newClientId();
-        WsClient ws = sim.connect(cid);
-        ws.awaitType("status");
-        String blocker = submit(Graphs.fault("hang", 0, "blk"), cid, false);
-        ws.await(m -> m.path("type").asText().equals("executing") && m.path("data").path("node").asText().equals("2"), 5000);
+        WsClient ws = sim.connectReady(cid);
+        String blocker = submitBlocker(ws, cid);
         String a = submit(Graphs.fault("none", 0, "a"), cid, false);
         String b = submit(Graphs.fault("none", 0, "b"), cid, false);
         assertThat(sim.post("/queue", "{\"delete\": [\"" + a + "\", \"unknown\"]}").body()).isEmpty();
@@ -143,8 +145,7 @@ class QueueTest {
         sim.close();
         sim = new SimHarness(dir, "--hang-on-prompt");
         String cid = SimHarness.newClientId();
-        WsClient ws = sim.connect(cid);
-        ws.awaitType("status");
+        WsClient ws = sim.connectReady(cid);
         ObjectNode body = PyJson.object();
         body.set("prompt", Graphs.fault("none", 0, "hang"));
         body.put("client_id", cid);

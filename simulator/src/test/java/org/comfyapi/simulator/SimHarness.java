@@ -85,6 +85,13 @@ final class SimHarness implements AutoCloseable {
         return c;
     }
 
+    /** Connects and waits for the initial status frame that every new socket receives. */
+    WsClient connectReady(String clientId) throws Exception {
+        WsClient c = connect(clientId);
+        c.awaitType("status");
+        return c;
+    }
+
     static String newClientId() {
         return UUID.randomUUID().toString();
     }

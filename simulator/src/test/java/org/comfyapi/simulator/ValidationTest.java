@@ -4,33 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.comfyapi.simulator.py.PyJson;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** POST /prompt validation: exact 400 bodies, coercion, partial validity (§2.2). */
-class ValidationTest {
-    @TempDir
-    static Path dir;
-    static SimHarness sim;
-
-    @BeforeAll
-    static void start() throws Exception {
-        sim = new SimHarness(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        sim.close();
-    }
-
-    private static JsonNode rejected(ObjectNode graph) throws Exception {
+class ValidationTest extends SharedSimulatorTest {
+    private JsonNode rejected(ObjectNode graph) throws Exception {
         ObjectNode body = PyJson.object();
         body.set("prompt", graph);
         HttpResponse<String> r = sim.post("/prompt", body);

@@ -3,8 +3,6 @@ package org.comfyapi.simulator.nodes;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.comfyapi.simulator.image.ImageOps;
 
-import java.awt.image.BufferedImage;
-import java.util.ArrayList;
 import java.util.List;
 
 /** EmptyImage: a batch of solid-colour images. */
@@ -41,9 +39,7 @@ public final class EmptyImage extends NodeType {
         long batch = in.integer("batch_size", 1);
         long color = in.integer("color", 0);
         int rgb = (channel(color >> 16) << 16) | (channel(color >> 8) << 8) | channel(color);
-        List<BufferedImage> out = new ArrayList<>();
-        for (int i = 0; i < batch; i++) out.add(ImageOps.filled(w, h, rgb));
-        return NodeResult.of(new ImageBatch(out));
+        return NodeResult.of(ImageBatch.generate(batch, i -> ImageOps.filled(w, h, rgb)));
     }
 
     private static int channel(long v) {

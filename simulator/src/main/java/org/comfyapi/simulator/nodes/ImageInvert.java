@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.comfyapi.simulator.image.ImageOps;
 
 import java.awt.image.BufferedImage;
-import java.util.ArrayList;
 import java.util.List;
 
 /** ImageInvert: 1.0 - image, computed in float32 like torch, then truncated to 8 bits like SaveImage does. */
@@ -37,23 +36,23 @@ public final class ImageInvert extends NodeType {
     @Override
     public NodeResult execute(ExecContext ctx, Inputs in) {
         ImageBatch batch = in.obj("image", ImageBatch.class, "__rsub__");
-        List<BufferedImage> out = new ArrayList<>();
-        for (BufferedImage src : batch.images()) {
-            int w = src.getWidth();
-            int h = src.getHeight();
-            BufferedImage dst = ImageOps.rgb(w, h);
-            int[] row = new int[w];
-            for (int y = 0; y < h; y++) {
-                src.getRGB(0, y, w, 1, row, 0, w);
-                for (int x = 0; x < w; x++) {
-                    int p = row[x];
-                    row[x] = (invert((p >> 16) & 0xff) << 16) | (invert((p >> 8) & 0xff) << 8) | invert(p & 0xff);
-                }
-                dst.setRGB(0, y, w, 1, row, 0, w);
+        return NodeResult.of(batch.map(ImageInvert::inverted));
+    }
+
+    private static BufferedImage inverted(BufferedImage src) {
+        int w = src.getWidth();
+        int h = src.getHeight();
+        BufferedImage dst = ImageOps.rgb(w, h);
+        int[] row = new int[w];
+        for (int y = 0; y < h; y++) {
+            src.getRGB(0, y, w, 1, row, 0, w);
+            for (int x = 0; x < w; x++) {
+                int p = row[x];
+                row[x] = (invert((p >> 16) & 0xff) << 16) | (invert((p >> 8) & 0xff) << 8) | invert(p & 0xff);
             }
-            out.add(dst);
+            dst.setRGB(0, y, w, 1, row, 0, w);
         }
-        return NodeResult.of(new ImageBatch(out));
+        return dst;
     }
 
     static int invert(int v) {

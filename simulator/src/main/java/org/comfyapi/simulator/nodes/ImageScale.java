@@ -3,8 +3,6 @@ package org.comfyapi.simulator.nodes;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.comfyapi.simulator.image.ImageOps;
 
-import java.awt.image.BufferedImage;
-import java.util.ArrayList;
 import java.util.List;
 
 /** ImageScale ("Upscale Image"): resize to width x height; 0 keeps the aspect ratio. */
@@ -50,10 +48,8 @@ public final class ImageScale extends NodeType {
         if (width == 0 && height == 0) return NodeResult.of(batch);
         if (width == 0) width = Math.max(1, Math.round((double) batch.width() * height / batch.height()));
         else if (height == 0) height = Math.max(1, Math.round((double) batch.height() * width / batch.width()));
-        List<BufferedImage> out = new ArrayList<>();
-        for (BufferedImage img : batch.images()) {
-            out.add(ImageOps.upscale(img, (int) width, (int) height, in.str("upscale_method"), in.str("crop")));
-        }
-        return NodeResult.of(new ImageBatch(out));
+        int w = (int) width;
+        int h = (int) height;
+        return NodeResult.of(batch.map(img -> ImageOps.upscale(img, w, h, in.str("upscale_method"), in.str("crop"))));
     }
 }

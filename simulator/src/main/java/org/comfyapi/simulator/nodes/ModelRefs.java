@@ -5,8 +5,10 @@ public final class ModelRefs {
     private ModelRefs() {
     }
 
-    private static String addr(Object o) {
-        return "0x7f" + String.format("%010x", (System.identityHashCode(o) & 0xffffffffL) << 4);
+    /** Python's default object repr, {@code <module.Class object at 0x7f...>}, with an address derived from identity. */
+    private static String repr(String qualifiedClass, Object o) {
+        long address = (System.identityHashCode(o) & 0xffffffffL) << 4;
+        return "<" + qualifiedClass + " object at 0x7f" + String.format("%010x", address) + ">";
     }
 
     public record Model(String name, String patches) implements PyValue {
@@ -15,7 +17,7 @@ public final class ModelRefs {
         }
 
         public String toString() {
-            return "<comfy.model_patcher.ModelPatcher object at " + addr(this) + ">";
+            return repr("comfy.model_patcher.ModelPatcher", this);
         }
     }
 
@@ -25,7 +27,7 @@ public final class ModelRefs {
         }
 
         public String toString() {
-            return "<comfy.sd.CLIP object at " + addr(this) + ">";
+            return repr("comfy.sd.CLIP", this);
         }
     }
 
@@ -35,7 +37,7 @@ public final class ModelRefs {
         }
 
         public String toString() {
-            return "<comfy.sd.VAE object at " + addr(this) + ">";
+            return repr("comfy.sd.VAE", this);
         }
     }
 

@@ -1,7 +1,6 @@
 package org.comfyapi.simulator.nodes;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.comfyapi.simulator.fs.FolderPaths;
 import org.comfyapi.simulator.image.WebpEncoder;
@@ -71,11 +70,10 @@ public final class SaveAnimatedWebp extends NodeType {
             for (Map.Entry<String, String> e : extra.entrySet()) tags.put(tag--, e.getKey() + ":" + e.getValue());
             if (!tags.isEmpty()) exif = WebpEncoder.exifAscii(tags);
         }
-        String file = sp.filename() + "_" + String.format("%05d", sp.counter()) + "_.webp";
+        String file = SaveImage.fileName(sp.filename(), sp.counter(), "webp");
         Files.write(Path.of(sp.fullOutputFolder(), file), WebpEncoder.encode(images.images(), (int) (1000.0 / fps), exif));
         ObjectNode ui = PyJson.object();
-        ArrayNode results = ui.putArray("images");
-        results.addObject().put("filename", file).put("subfolder", sp.subfolder()).put("type", "output");
+        SaveImage.addResult(ui.putArray("images"), file, sp.subfolder(), "output");
         ui.putArray("animated").add(images.size() != 1);
         return NodeResult.ui(ui);
     }

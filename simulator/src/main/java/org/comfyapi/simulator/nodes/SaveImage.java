@@ -88,17 +88,24 @@ public class SaveImage extends NodeType {
         int counter = sp.counter();
         for (int i = 0; i < images.size(); i++) {
             BufferedImage img = images.images().get(i);
-            String file = sp.filename().replace("%batch_num%", String.valueOf(i)) + "_" + String.format("%05d", counter) + "_.png";
+            String file = fileName(sp.filename().replace("%batch_num%", String.valueOf(i)), counter, "png");
             Files.write(Path.of(sp.fullOutputFolder(), file), PngEncoder.encode(img, false, metadata, compressLevel()));
-            ObjectNode r = results.addObject();
-            r.put("filename", file);
-            r.put("subfolder", sp.subfolder());
-            r.put("type", type());
+            addResult(results, file, sp.subfolder(), type());
             counter++;
         }
         ObjectNode ui = PyJson.object();
         ui.set("images", results);
         return NodeResult.ui(ui);
+    }
+
+    /** The name the save nodes give a file: {@code <stem>_<counter:05>_.<extension>}. */
+    static String fileName(String stem, int counter, String extension) {
+        return stem + "_" + String.format("%05d", counter) + "_." + extension;
+    }
+
+    /** Appends one saved-file entry of ui.images: filename, subfolder, type (in that order). */
+    static void addResult(ArrayNode results, String file, String subfolder, String type) {
+        results.addObject().put("filename", file).put("subfolder", subfolder).put("type", type);
     }
 
     /** PNG text chunks: "prompt" and one per extra_pnginfo key, each json.dumps'ed. */

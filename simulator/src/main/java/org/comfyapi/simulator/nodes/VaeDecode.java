@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.comfyapi.simulator.image.ImageOps;
 
 import java.awt.image.BufferedImage;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -54,9 +53,7 @@ public final class VaeDecode extends NodeType {
         in.obj("vae", ModelRefs.Vae.class, "decode");
         int w = latent.width() * 8;
         int h = latent.height() * 8;
-        List<BufferedImage> out = new ArrayList<>();
-        for (int b = 0; b < latent.batch(); b++) out.add(render(w, h, latent.fingerprint(), b));
-        return NodeResult.of(new ImageBatch(out));
+        return NodeResult.of(ImageBatch.generate(latent.batch(), b -> render(w, h, latent.fingerprint(), b)));
     }
 
     static BufferedImage render(int w, int h, long fingerprint, int index) {

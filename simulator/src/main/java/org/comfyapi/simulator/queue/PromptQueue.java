@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.comfyapi.simulator.py.PyJson;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -98,21 +99,19 @@ public final class PromptQueue {
     }
 
     public ArrayNode runningJson() {
-        mutex.lock();
-        try {
-            ArrayNode a = PyJson.array();
-            running.values().forEach(i -> a.add(i.deepCopy().toJson()));
-            return a;
-        } finally {
-            mutex.unlock();
-        }
+        return toJsonArray(running.values());
     }
 
     public ArrayNode pendingJson() {
+        return toJsonArray(heap);
+    }
+
+    /** The items as queue tuples, deep-copied under the lock. */
+    private ArrayNode toJsonArray(Collection<QueueItem> items) {
         mutex.lock();
         try {
             ArrayNode a = PyJson.array();
-            heap.forEach(i -> a.add(i.toJson().deepCopy()));
+            items.forEach(i -> a.add(i.toJson().deepCopy()));
             return a;
         } finally {
             mutex.unlock();
