@@ -15,9 +15,13 @@ import org.comfyapi.server.prompt.PromptRequest;
 import org.comfyapi.server.prompt.PromptResult;
 import org.comfyapi.server.prompt.PromptService;
 import org.comfyapi.server.prompt.SyncResponseWriter;
+import org.comfyapi.server.workflow.Generated;
+import org.comfyapi.server.workflow.WorkflowEndpoint;
+import org.comfyapi.server.workflow.WorkflowHost;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /** The HTTP routes. Handlers parse, hand over to the prompt service, and write its answer. */
@@ -41,16 +45,18 @@ public final class HttpApi implements AutoCloseable {
     private final BodyReader bodies;
     private final SyncResponseWriter syncWriter = new SyncResponseWriter();
     private final SwaggerUi swagger = new SwaggerUi();
+    private final WorkflowHost workflows;
     private Javalin app;
 
     public HttpApi(Config config, PromptService prompts, PromptDelivery delivery, ModelCatalog models, Probes probes,
-                   OpenApiDocument docs) {
+                   OpenApiDocument docs, WorkflowHost workflows) {
         this.config = config;
         this.prompts = prompts;
         this.delivery = delivery;
         this.models = models;
         this.probes = probes;
         this.docs = docs;
+        this.workflows = workflows;
         this.bodies = new BodyReader(config.maxBodySizeBytes());
     }
 
@@ -67,11 +73,13 @@ public final class HttpApi implements AutoCloseable {
             cfg.routes.get("/models", ctx -> json(ctx, 200, JSON.valueToTree(models.all())));
             cfg.routes.post("/prompt", this::prompt);
             cfg.routes.post("/interrupt", this::interrupt);
+            cfg.routes.post("/workflow/<path>", this::workflow);
+            cfg.routes.post("/workflows/<path>", this::workflow);
             cfg.routes.get("/docs", swagger::page);
             cfg.routes.get("/docs/static/{file}", swagger::asset);
-            cfg.routes.get("/docs/json", ctx -> json(ctx, 200, docs.json()));
+            cfg.routes.get("/docs/json", ctx -> json(ctx, 200, document()));
             cfg.routes.get("/docs/yaml", ctx -> ctx.contentType("application/yaml")
-                    .result(new YAMLMapper().writeValueAsString(docs.json())));
+                    .result(new YAMLMapper().writeValueAsString(document())));
             cfg.routes.exception(ApiException.class, (e, ctx) -> json(ctx, e.status(), e.toJson()));
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("unexpected error", "path", ctx.path(), "error", e.toString());
@@ -112,7 +120,30 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private void prompt(Context ctx) throws InterruptedException, IOException {
-        PromptRequest request = PromptRequest.parse(bodies.json(ctx));
+        run(ctx, PromptRequest.parse(bodies.json(ctx)));
+    }
+
+    /**
+     * {@code POST /workflow/<route>}: the body is a /prompt body with {@code input} in place of
+     * {@code prompt}. The workflow validates the input and makes the graph, which then runs as /prompt
+     * would; the validated input (defaults applied) is echoed with the rest of the body.
+     */
+    private void workflow(Context ctx) throws InterruptedException, IOException {
+        WorkflowEndpoint endpoint = workflows.await().find(ctx.pathParam("path")).orElseThrow(() ->
+                new ApiException(404, "No workflow endpoint at " + ctx.path(), "path"));
+        JsonNode json = bodies.json(ctx);
+        if (json == null || !json.isObject()) {
+            throw ApiException.badRequest("Request body must be a JSON object", "body");
+        }
+        ObjectNode body = (ObjectNode) json;
+        Generated generated = endpoint.generate(body.get("input"));
+        body.set("input", generated.input());
+        body.set("prompt", generated.prompt());
+        run(ctx, PromptRequest.parse(body));
+    }
+
+    /** The one way a request runs, from /prompt and the workflow endpoints alike. */
+    private void run(Context ctx, PromptRequest request) throws InterruptedException, IOException {
         if (request.isAsync()) {
             prompts.preprocess(request);
             delivery.runInBackground(request);
@@ -131,6 +162,16 @@ public final class HttpApi implements AutoCloseable {
         } finally {
             result.deleteFiles();
         }
+    }
+
+    private JsonNode document() throws InterruptedException {
+        List<WorkflowEndpoint> endpoints;
+        try {
+            endpoints = workflows.await().endpoints();
+        } catch (ApiException e) {
+            endpoints = List.of(); // the load failed (logged): the core routes are still documented
+        }
+        return docs.json(endpoints, config.markdownSchemaDescriptions());
     }
 
     private void interrupt(Context ctx) {
