@@ -136,7 +136,9 @@ public final class HttpApi implements AutoCloseable {
             throw ApiException.badRequest("Request body must be a JSON object", "body");
         }
         ObjectNode body = (ObjectNode) json;
+        long started = System.nanoTime();
         Generated generated = endpoint.generate(body.get("input"));
+        LOG.debug("workflow prompt generated", "route", endpoint.route(), "js_us", (System.nanoTime() - started) / 1000);
         body.set("input", generated.input());
         body.set("prompt", generated.prompt());
         run(ctx, PromptRequest.parse(body));
