@@ -62,6 +62,7 @@ public final class App implements AutoCloseable {
         this.config = config;
         this.client = new ComfyClient(config.comfyBaseUri());
         this.workflows = new WorkflowHost(config.workflowDir(), WorkflowLimits.defaults(), Duration.ofMinutes(5));
+        workflows.watchModels(config.modelDir()); // new model files reach the workflows' enums
         String clientId = UUID.randomUUID().toString();
         this.events = new ComfyEvents(clientId, config.comfyWebsocketUri(clientId));
         this.supervisor = new ComfySupervisor(config, client, events, fatalExit);
@@ -70,9 +71,7 @@ public final class App implements AutoCloseable {
         InputResolver inputs = new InputResolver(config.inputDir(), config.modelDir(), cache,
                 (url, destination, request) -> {
                     throw new java.io.IOException("remote inputs are not supported yet");
-                }, (url, path, size, millis) -> {
-                    if (path.startsWith(config.modelDir())) workflows.modelsChanged();
-                });
+                }, (url, path, size, millis) -> { });
         this.prompts = new PromptService(new PromptPreprocessor(config.prependFilenames()), inputs, runner,
                 new OutputCollector(config.outputDir(), config.tempDir()), new OutputConverter(ImageConverter::new));
         WebhookSender sender = new WebhookSender(webClient(), WebhookSigner.fromSecret(config.webhookSecret()),

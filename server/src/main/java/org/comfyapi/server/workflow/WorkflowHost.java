@@ -31,6 +31,8 @@ public final class WorkflowHost implements AutoCloseable {
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile Supplier<WorkflowEnvironment> environment;
     private volatile boolean closed;
+    private volatile Path modelDir;
+    private ModelDirWatcher watcher;
 
     /** @param maxWait how long a request waits for the endpoints before it gets a 503 */
     public WorkflowHost(Path dir, WorkflowLimits limits, Duration maxWait) {
@@ -52,6 +54,14 @@ public final class WorkflowHost implements AutoCloseable {
     }
 
     /**
+     * Once loaded with at least one endpoint, watches {@code dir} (MODEL_DIR): a model file added or
+     * removed there calls {@link #modelsChanged}. Call before {@link #load}.
+     */
+    public void watchModels(Path dir) {
+        this.modelDir = dir;
+    }
+
+    /**
      * Once prepared, reads the environment and makes the endpoints, on a virtual thread; returns at once.
      * {@code environment} is asked again on each {@link #modelsChanged}.
      */
@@ -70,6 +80,9 @@ public final class WorkflowHost implements AutoCloseable {
                         loaded.cancel(false);
                     } else {
                         loaded.complete(registry);
+                        if (modelDir != null && !registry.endpoints().isEmpty()) {
+                            watcher = ModelDirWatcher.start(modelDir, this::modelsChanged).orElse(null);
+                        }
                     }
                 }
             } catch (InterruptedException e) {
@@ -119,7 +132,10 @@ public final class WorkflowHost implements AutoCloseable {
             refreshPending.set(false);
             if (closed) return;
             try {
-                registry.refresh(environment.get());
+                WorkflowEnvironment next = environment.get();
+                if (next.equals(registry.environment())) return;
+                LOG.info("models changed; reloading workflows");
+                registry.refresh(next);
             } catch (RuntimeException e) {
                 LOG.warn("workflow refresh failed; keeping the endpoints as they were", "error", e.toString());
             }
@@ -129,6 +145,7 @@ public final class WorkflowHost implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
+        if (watcher != null) watcher.close();
         registry().ifPresent(WorkflowRegistry::close);
     }
 }
