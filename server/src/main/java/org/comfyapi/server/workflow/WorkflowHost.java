@@ -79,10 +79,10 @@ public final class WorkflowHost implements AutoCloseable {
                         registry.close();
                         loaded.cancel(false);
                     } else {
-                        loaded.complete(registry);
                         if (modelDir != null && !registry.endpoints().isEmpty()) {
                             watcher = ModelDirWatcher.start(modelDir, this::modelsChanged).orElse(null);
                         }
+                        loaded.complete(registry);
                     }
                 }
             } catch (InterruptedException e) {

@@ -6,6 +6,7 @@ import org.comfyapi.server.http.ApiException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -75,6 +76,37 @@ class WorkflowHostTest {
             }
             assertThat(registry.find("txt2img").get().generate(input).prompt().at("/4/inputs/ckpt_name").asText())
                     .isEqualTo("new.safetensors");
+        }
+    }
+
+    @Test
+    void aModelFileAddedToModelDirReachesTheEnums() throws Exception {
+        Path workflows = dir.resolve("workflows");
+        Path checkpoints = Files.createDirectories(dir.resolve("models/checkpoints"));
+        Files.writeString(checkpoints.resolve(Workflows.CKPT), "model");
+        Workflows.write(workflows, "txt2img.ts", Workflows.seedTxt2Img());
+        try (WorkflowHost host = new WorkflowHost(workflows, WorkflowLimits.defaults(), Duration.ofMinutes(2))) {
+            host.watchModels(dir.resolve("models"));
+            host.load(() -> Workflows.environment(Optional.of(Workflows.CKPT), list(checkpoints)));
+            WorkflowRegistry registry = host.await();
+            Files.createDirectories(checkpoints.resolve("sdxl"));
+            Files.writeString(checkpoints.resolve("sdxl/late.safetensors"), "model");
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!registry.environment().models().get("checkpoints").contains("sdxl/late.safetensors")) {
+                assertThat(System.nanoTime()).as("refreshed within a minute").isLessThan(deadline);
+                Thread.sleep(10);
+            }
+            ObjectNode input = JSON.createObjectNode().put("prompt", "x").put("checkpoint", "sdxl/late.safetensors");
+            assertThat(registry.find("txt2img").get().generate(input).prompt().at("/4/inputs/ckpt_name").asText())
+                    .isEqualTo("sdxl/late.safetensors");
+        }
+    }
+
+    private static List<String> list(Path folder) {
+        try (var files = Files.walk(folder)) {
+            return files.filter(Files::isRegularFile).map(p -> folder.relativize(p).toString()).sorted().toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
