@@ -117,6 +117,7 @@ public final class App implements AutoCloseable {
         http.start();
         supervisor.afterStart(this::warmup);
         supervisor.warm();
+        workflows.awaitLoaded();
         healthy = true;
         LOG.info("ready", "port", http.port());
     }

@@ -101,6 +101,15 @@ public final class WorkflowHost implements AutoCloseable {
         return loaded.isDone();
     }
 
+    /** Waits until the load is done, however it ended (a failure was logged). */
+    public void awaitLoaded() throws InterruptedException {
+        try {
+            loaded.get();
+        } catch (ExecutionException | java.util.concurrent.CancellationException ignored) {
+            // done
+        }
+    }
+
     /** The registry if loaded, without waiting. */
     public Optional<WorkflowRegistry> registry() {
         return loaded.isDone() && !loaded.isCompletedExceptionally() ? Optional.of(loaded.join()) : Optional.empty();
