@@ -145,7 +145,7 @@
   // done(kind, ...): ("invalid", issuesJson) | ("ok", inputJson, promptJson) | ("error", message)
   function generate(file, inputJson, done) {
     const wf = workflow(file);
-    const parsed = wf.RequestSchema.safeParse(JSON.parse(inputJson));
+    const parsed = wf.RequestSchema.safeParse(inputJson === "" ? undefined : JSON.parse(inputJson));
     if (!parsed.success) {
       done("invalid", JSON.stringify(parsed.error.issues.map(i => ({ path: i.path, message: i.message }))));
       return;

@@ -1,5 +1,6 @@
 package org.comfyapi.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.comfyapi.server.comfy.ComfyClient;
@@ -35,6 +36,9 @@ import org.comfyapi.server.prompt.PromptPreprocessor;
 import org.comfyapi.server.prompt.PromptRequest;
 import org.comfyapi.server.prompt.PromptResult;
 import org.comfyapi.server.prompt.PromptService;
+import org.comfyapi.server.workflow.WorkflowEnvironment;
+import org.comfyapi.server.workflow.WorkflowHost;
+import org.comfyapi.server.workflow.WorkflowLimits;
 
 import java.io.IOException;
 import java.net.URI;
@@ -61,6 +65,7 @@ public final class App implements AutoCloseable {
     private final HttpApi http;
     private final HttpClient web;
     private final ModelDownloads models;
+    private final WorkflowHost workflows;
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private volatile boolean healthy;
     private ObjectNode warmupPrompt;
@@ -68,6 +73,8 @@ public final class App implements AutoCloseable {
     public App(Config config, IntConsumer fatalExit) {
         this.config = config;
         this.client = new ComfyClient(config.comfyBaseUri());
+        this.workflows = new WorkflowHost(config.workflowDir(), WorkflowLimits.defaults(), Duration.ofMinutes(5));
+        workflows.watchModels(config.modelDir()); // new model files reach the workflows' enums
         String clientId = UUID.randomUUID().toString();
         this.events = new ComfyEvents(clientId, config.comfyWebsocketUri(clientId));
         this.supervisor = new ComfySupervisor(config, client, events, fatalExit);
@@ -110,20 +117,23 @@ public final class App implements AutoCloseable {
             public boolean ready() {
                 return isReady();
             }
-        }, new OpenApiDocument(config.version()));
+        }, new OpenApiDocument(config.version()), workflows);
     }
 
 
     /** Starts everything; throws when ComfyUI never comes up or the warmup fails. */
     public void start() throws Exception {
+        workflows.prepare(); // transpiling beside ComfyUI's boot
         warmupPrompt = config.warmupPrompt().orElseGet(this::fetchWarmup);
         installManifest();
         supervisor.start();
+        workflows.load(this::workflowEnvironment); // beside the warmup
         events.start();
         awaitWebsocket();
         http.start();
         supervisor.afterStart(this::warmup);
         supervisor.warm();
+        workflows.awaitLoaded();
         healthy = true;
         LOG.info("ready", "port", http.port());
         if (!config.manifest().afterStart().isEmpty()) {
@@ -196,8 +206,21 @@ public final class App implements AutoCloseable {
         LOG.info("warmup finished", "ms", System.currentTimeMillis() - started, "outputs", result.files().size());
     }
 
+    /** What workflow files see as their config: read from ComfyUI now that it is up. */
+    private WorkflowEnvironment workflowEnvironment() {
+        JsonNode sampler = JsonNodeFactory.instance.objectNode();
+        try {
+            sampler = client.objectInfo("KSampler");
+        } catch (RuntimeException e) {
+            LOG.warn("cannot read samplers and schedulers from ComfyUI; workflows accept any", "error", e.getMessage());
+        }
+        return WorkflowEnvironment.of(config, new ModelCatalog(client, config.modelDir()).all(),
+                WorkflowEnvironment.comboOptions(sampler, "sampler_name"),
+                WorkflowEnvironment.comboOptions(sampler, "scheduler"), Optional.ofNullable(warmupPrompt));
+    }
+
     private boolean isReady() {
-        if (!healthy || !supervisor.isReady()) return false;
+        if (!healthy || !supervisor.isReady() || !workflows.isLoaded()) return false;
         if (config.maxQueueDepth() <= 0) return true;
         int remaining = events.isConnected() ? events.queueRemaining() : -1;
         if (remaining < 0) {
@@ -221,6 +244,7 @@ public final class App implements AutoCloseable {
     @Override
     public void close() {
         http.close();
+        workflows.close();
         events.close();
         for (AutoCloseable c : closeables) {
             try {

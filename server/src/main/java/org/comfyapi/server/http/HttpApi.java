@@ -17,9 +17,13 @@ import org.comfyapi.server.prompt.PromptResult;
 import org.comfyapi.server.prompt.PromptService;
 import org.comfyapi.server.prompt.SyncResponseWriter;
 import org.comfyapi.server.storage.ModelDownloads;
+import org.comfyapi.server.workflow.Generated;
+import org.comfyapi.server.workflow.WorkflowEndpoint;
+import org.comfyapi.server.workflow.WorkflowHost;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /** The HTTP routes. Handlers parse, hand over to the prompt service, and write its answer. */
@@ -45,10 +49,12 @@ public final class HttpApi implements AutoCloseable {
     private final BodyReader bodies;
     private final SyncResponseWriter syncWriter = new SyncResponseWriter();
     private final SwaggerUi swagger = new SwaggerUi();
+    private final WorkflowHost workflows;
     private Javalin app;
 
     public HttpApi(Config config, PromptService prompts, PromptDelivery delivery, OutputUploader uploader,
-                   ModelCatalog models, ModelDownloads modelDownloads, Probes probes, OpenApiDocument docs) {
+                   ModelCatalog models, ModelDownloads modelDownloads, Probes probes, OpenApiDocument docs,
+                   WorkflowHost workflows) {
         this.config = config;
         this.prompts = prompts;
         this.delivery = delivery;
@@ -56,6 +62,7 @@ public final class HttpApi implements AutoCloseable {
         this.probes = probes;
         this.docs = docs;
         this.uploader = uploader;
+        this.workflows = workflows;
         this.bodies = new BodyReader(config.maxBodySizeBytes());
         this.downloads = new DownloadRoute(modelDownloads, bodies);
     }
@@ -74,11 +81,13 @@ public final class HttpApi implements AutoCloseable {
             cfg.routes.post("/prompt", this::prompt);
             cfg.routes.post("/interrupt", this::interrupt);
             cfg.routes.post("/download", downloads::handle);
+            cfg.routes.post("/workflow/<path>", this::workflow);
+            cfg.routes.post("/workflows/<path>", this::workflow);
             cfg.routes.get("/docs", swagger::page);
             cfg.routes.get("/docs/static/{file}", swagger::asset);
-            cfg.routes.get("/docs/json", ctx -> json(ctx, 200, docs.json()));
+            cfg.routes.get("/docs/json", ctx -> json(ctx, 200, document()));
             cfg.routes.get("/docs/yaml", ctx -> ctx.contentType("application/yaml")
-                    .result(new YAMLMapper().writeValueAsString(docs.json())));
+                    .result(new YAMLMapper().writeValueAsString(document())));
             cfg.routes.exception(ApiException.class, (e, ctx) -> json(ctx, e.status(), e.toJson()));
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("unexpected error", "path", ctx.path(), "error", e.toString());
@@ -119,7 +128,32 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private void prompt(Context ctx) throws InterruptedException, IOException {
-        PromptRequest request = PromptRequest.parse(bodies.json(ctx));
+        run(ctx, PromptRequest.parse(bodies.json(ctx)));
+    }
+
+    /**
+     * {@code POST /workflow/<route>}: the body is a /prompt body with {@code input} in place of
+     * {@code prompt}. The workflow validates the input and makes the graph, which then runs as /prompt
+     * would; the validated input (defaults applied) is echoed with the rest of the body.
+     */
+    private void workflow(Context ctx) throws InterruptedException, IOException {
+        WorkflowEndpoint endpoint = workflows.await().find(ctx.pathParam("path")).orElseThrow(() ->
+                new ApiException(404, "No workflow endpoint at " + ctx.path(), "path"));
+        JsonNode json = bodies.json(ctx);
+        if (json == null || !json.isObject()) {
+            throw ApiException.badRequest("Request body must be a JSON object", "body");
+        }
+        ObjectNode body = (ObjectNode) json;
+        long started = System.nanoTime();
+        Generated generated = endpoint.generate(body.get("input"));
+        LOG.debug("workflow prompt generated", "route", endpoint.route(), "js_us", (System.nanoTime() - started) / 1000);
+        body.set("input", generated.input());
+        body.set("prompt", generated.prompt());
+        run(ctx, PromptRequest.parse(body));
+    }
+
+    /** The one way a request runs, from /prompt and the workflow endpoints alike. */
+    private void run(Context ctx, PromptRequest request) throws InterruptedException, IOException {
         if (request.isAsync()) {
             prompts.preprocess(request);
             delivery.runInBackground(request);
@@ -139,6 +173,16 @@ public final class HttpApi implements AutoCloseable {
         } finally {
             result.deleteFiles();
         }
+    }
+
+    private JsonNode document() throws InterruptedException {
+        List<WorkflowEndpoint> endpoints;
+        try {
+            endpoints = workflows.await().endpoints();
+        } catch (ApiException e) {
+            endpoints = List.of(); // the load failed (logged): the core routes are still documented
+        }
+        return docs.json(endpoints, config.markdownSchemaDescriptions());
     }
 
     private void interrupt(Context ctx) {

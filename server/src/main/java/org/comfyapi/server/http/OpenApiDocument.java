@@ -3,6 +3,9 @@ package org.comfyapi.server.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.comfyapi.server.workflow.WorkflowEndpoint;
+
+import java.util.List;
 
 /** The OpenAPI 3 description of every route, served at {@code /docs/json} and {@code /docs/yaml}. */
 public final class OpenApiDocument {
@@ -29,9 +32,42 @@ public final class OpenApiDocument {
         return root;
     }
 
+    /**
+     * The document with the workflow endpoints added, each under {@code /workflow/} and {@code /workflows/}:
+     * its summary, its description ({@code markdownDescription()}, with the input table, when
+     * {@code markdown}), and the body of /prompt with {@code input} (the workflow's schema) for {@code prompt}.
+     */
+    public ObjectNode json(List<WorkflowEndpoint> workflows, boolean markdown) {
+        if (workflows.isEmpty()) return root;
+        ObjectNode document = root.deepCopy();
+        ObjectNode documentPaths = (ObjectNode) document.get("paths");
+        for (WorkflowEndpoint endpoint : workflows) {
+            ObjectNode request = schemas.get("PromptRequest").deepCopy();
+            ObjectNode properties = (ObjectNode) request.get("properties");
+            properties.remove("prompt");
+            properties.set("input", endpoint.inputJsonSchema());
+            request.set("required", arr("input"));
+            ObjectNode ok = schemas.get("PromptResponse").deepCopy();
+            ((ObjectNode) ok.get("properties")).set("input", endpoint.inputJsonSchema()
+                    .put("description", "The input as validated, defaults filled in"));
+            String summary = endpoint.summary().orElse("Workflow " + endpoint.route());
+            String description = markdown ? endpoint.markdownDescription() : endpoint.description().orElse(null);
+            for (String prefix : List.of("/workflow/", "/workflows/")) {
+                addPost(documentPaths, prefix + endpoint.route(), "workflows", summary, description, request.deepCopy(),
+                        ok.deepCopy());
+            }
+        }
+        return document;
+    }
+
     /** Adds a POST route whose body and 200 response are given as schemas. */
     public void addPost(String path, String tag, String summary, String description, ObjectNode requestSchema,
                         ObjectNode okSchema) {
+        addPost(paths, path, tag, summary, description, requestSchema, okSchema);
+    }
+
+    private static void addPost(ObjectNode paths, String path, String tag, String summary, String description,
+                                ObjectNode requestSchema, ObjectNode okSchema) {
         ObjectNode op = paths.putObject(path).putObject("post");
         op.putArray("tags").add(tag);
         op.put("summary", summary);

@@ -26,6 +26,7 @@ final class WorkflowContext implements AutoCloseable {
             Thread.ofPlatform().name("workflow-watchdog").daemon().factory());
 
     private final Context context;
+    private final Map<String, Source> files;
     private final Value runtime;
     private final Duration timeout;
     private volatile boolean broken;
@@ -37,6 +38,7 @@ final class WorkflowContext implements AutoCloseable {
      */
     WorkflowContext(Map<String, Source> files, String setupJson, Duration timeout, boolean forDescribing) {
         this.timeout = timeout;
+        this.files = files;
         context = JsEngine.newContext();
         try {
             ProxyExecutable compile = args -> {
@@ -51,6 +53,11 @@ final class WorkflowContext implements AutoCloseable {
             context.close();
             throw e;
         }
+    }
+
+    /** Parses every file without running it, so that the shared engine has their code when they load. */
+    void parseAll() {
+        files.values().forEach(context::eval);
     }
 
     /** Loads the file and reads its summary, description and input JSON schema; empty if it holds no workflow. */

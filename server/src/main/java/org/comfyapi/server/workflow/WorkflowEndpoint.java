@@ -1,7 +1,6 @@
 package org.comfyapi.server.workflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
@@ -63,7 +62,8 @@ public final class WorkflowEndpoint {
      * @throws WorkflowGenerationException generateWorkflow threw or rejected
      */
     public Generated generate(JsonNode input) {
-        String inputJson = (input == null || input.isMissingNode() ? NullNode.instance : input).toString();
+        // "" stands for a missing input: zod then says "Required", as it does for the seed.
+        String inputJson = input == null || input.isMissingNode() ? "" : input.toString();
         JsOutcome outcome = pool.use(context -> context.generate(file, inputJson));
         return switch (outcome) {
             case JsOutcome.Generated(String validInput, String prompt) ->

@@ -59,6 +59,19 @@ public record WorkflowEnvironment(
                 warmupPrompt.flatMap(WorkflowEnvironment::warmupCheckpoint), config.port(), dirs);
     }
 
+    /**
+     * The choices of a combo input in a node's {@code /object_info} entry (e.g. KSampler's sampler_name),
+     * in the classic form {@code [[...choices], {...}]} or the newer {@code ["COMBO", {"options": [...]}]}.
+     */
+    public static List<String> comboOptions(JsonNode nodeInfo, String input) {
+        JsonNode spec = nodeInfo.path("input").path("required").path(input);
+        if (spec.isMissingNode()) spec = nodeInfo.path("input").path("optional").path(input);
+        JsonNode choices = spec.path(0).isArray() ? spec.path(0) : spec.path(1).path("options");
+        List<String> values = new java.util.ArrayList<>();
+        choices.forEach(choice -> values.add(choice.asText()));
+        return values;
+    }
+
     /** The ckpt_name of the first CheckpointLoaderSimple in a prompt, as the seed's config reads it. */
     public static Optional<String> warmupCheckpoint(ObjectNode prompt) {
         for (JsonNode node : prompt) {

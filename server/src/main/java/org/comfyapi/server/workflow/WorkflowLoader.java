@@ -56,10 +56,30 @@ final class WorkflowLoader {
                 limits.maxContexts());
         List<WorkflowEndpoint> endpoints = describeAll(sources, setup, pool, skipped);
         skipped.sort(Comparator.comparing(SkippedWorkflow::file));
+        skipped.forEach(skip -> LOG.warn("workflow skipped", "path", skip.file(), "reason", skip.reason()));
         LOG.info("workflows loaded", "dir", dir, "endpoints", endpoints.size(), "skipped", skipped.size(),
                 "transpile_ms", (transpiled - started) / 1_000_000,
                 "load_ms", (System.nanoTime() - transpiled) / 1_000_000);
         return new Generation(List.copyOf(endpoints), List.copyOf(skipped), pool);
+    }
+
+    /**
+     * The slow part of a first load, which needs no environment (so it can run while ComfyUI boots):
+     * transpiles every file and has the shared engine parse zod, zod-to-json-schema and each file.
+     * Problems are reported by the {@link #load} that follows.
+     */
+    synchronized void prepare() {
+        long started = System.nanoTime();
+        Map<String, Source> sources = transpileAll(new ArrayList<>());
+        if (!sources.isEmpty()) {
+            try (WorkflowContext warm = new WorkflowContext(sources, setupJson(sources, WorkflowEnvironment.empty()),
+                    limits.callTimeout(), true)) {
+                warm.parseAll();
+            } catch (RuntimeException e) {
+                LOG.debug("workflow engine warm-up failed; the load will report it", "error", e.toString());
+            }
+        }
+        LOG.debug("workflows prepared", "files", sources.size(), "ms", (System.nanoTime() - started) / 1_000_000);
     }
 
     /** Absolute path to CommonJS source of every file that transpiles. */
@@ -127,9 +147,9 @@ final class WorkflowLoader {
         return context.usable() ? context.importedFiles() : Set.of();
     }
 
+    /** Logged by {@link #load} once all are known. */
     private static void skip(List<SkippedWorkflow> skipped, Path file, String reason) {
         skipped.add(new SkippedWorkflow(file, reason));
-        LOG.warn("workflow skipped", "path", file, "reason", reason);
     }
 
     private Compiled compile(Path file, Transpiler transpiler) {

@@ -44,6 +44,29 @@ public final class WorkflowRegistry implements AutoCloseable {
         return load(workflowDir, environment, WorkflowLimits.defaults().withMaxContexts(maxContexts));
     }
 
+    /**
+     * The first half of a load, for while ComfyUI boots: transpiles the files and warms the engine
+     * (seconds on a cold JVM). {@link Prepared#load} then needs only the environment (well under a second).
+     */
+    public static Prepared prepare(Path workflowDir, WorkflowLimits limits) {
+        WorkflowLoader loader = new WorkflowLoader(workflowDir, limits);
+        loader.prepare();
+        return new Prepared(loader);
+    }
+
+    /** Files transpiled and engine warm, waiting for the environment. */
+    public static final class Prepared {
+        private final WorkflowLoader loader;
+
+        private Prepared(WorkflowLoader loader) {
+            this.loader = loader;
+        }
+
+        public WorkflowRegistry load(WorkflowEnvironment environment) {
+            return new WorkflowRegistry(loader, environment);
+        }
+    }
+
     /** Sorted by route. */
     public List<WorkflowEndpoint> endpoints() {
         return current.generation().endpoints();
