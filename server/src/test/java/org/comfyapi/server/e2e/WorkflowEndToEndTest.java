@@ -1,6 +1,7 @@
 package org.comfyapi.server.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.comfyapi.server.storage.FileServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -261,6 +262,20 @@ class WorkflowEndToEndTest {
         assertThat(image.getHeight()).isEqualTo(4);
         assertColor(image.getRGB(1, 1), 0x102030);
         assertThat(body.path("prompt").has("3")).as("no ImageInvert node").isFalse();
+    }
+
+    @Test
+    void anImageToImageJsFileTakesAnImageUrl() throws Exception {
+        try (FileServer files = new FileServer()) {
+            files.file("/in.png", png(0x405060, 8, 8), "image/png", null);
+            JsonNode body = ok(server.post("/workflow/images/edit/img2img", "{\"input\": {\"image\": \""
+                    + files.url("/in.png") + "\", \"width\": 12, \"height\": 6, \"invert\": false}}"));
+            BufferedImage image = image(body, 0);
+            assertThat(image.getWidth()).isEqualTo(12);
+            assertColor(image.getRGB(1, 1), 0x405060);
+            assertThat(body.at("/input/image").asText()).isEqualTo(files.url("/in.png").toString());
+            assertThat(files.count("/in.png")).isEqualTo(1);
+        }
     }
 
     @Test
