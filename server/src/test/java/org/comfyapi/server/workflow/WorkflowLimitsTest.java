@@ -37,11 +37,9 @@ class WorkflowLimitsTest {
             });
 
             WorkflowEndpoint loops = registry.find("loops").orElseThrow();
-            long started = System.nanoTime();
             assertThatThrownBy(() -> loops.generate(JSON.readTree("{}")))
                     .isInstanceOf(WorkflowGenerationException.class)
                     .hasMessage("Failed to generate workflow prompt: generateWorkflow did not finish within 3 s");
-            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(20));
 
             // the only context was thrown away; a fresh one serves the next calls
             assertThat(loops.generate(JSON.readTree("{\"loop\": false}")).prompt().at("/1/class_type").asText())
