@@ -1,0 +1,102 @@
+package org.comfyapi.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.comfyapi.server.media.ChromaSubsampling;
+import org.comfyapi.server.media.ConversionSpec;
+import org.comfyapi.server.media.ImageConverter;
+import org.comfyapi.server.media.JpegOptions;
+import org.comfyapi.server.media.WebpOptions;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * 4. Conversion: ms per 1024x1024 PNG with our ImageConverter (libvips over FFM, in this JVM) and with Node's sharp
+ * on the same file, one image at a time on one thread, and many images at once on all cores.
+ */
+final class Conversion implements BenchMain.Section {
+    @Override
+    public String id() {
+        return "4";
+    }
+
+    @Override
+    public void run(BenchMain.Env env, Table table) throws Exception {
+        Options o = env.o;
+        int cores = Runtime.getRuntime().availableProcessors();
+        int singleN = o.pick(30, 3);
+        int parallelN = o.pick(12 * cores, 2 * cores);
+        Path dir = env.work.resolve("conversion");
+        Path input = dir.resolve("photo-1024.png");
+        NoisePng.photo(input, 1024, 1024);
+
+        Map<String, ConversionSpec> specs = new LinkedHashMap<>();
+        specs.put("jpeg", JpegOptions.DEFAULTS);
+        specs.put("jpeg_prog444", new JpegOptions(80, true, ChromaSubsampling.YUV444, true, false, false, false, 0));
+        specs.put("webp", WebpOptions.DEFAULTS);
+        Map<String, String> labels = Map.of("jpeg", "JPEG q80", "jpeg_prog444", "JPEG q80 progressive 4:4:4",
+                "webp", "WebP q80");
+
+        Map<String, Double> oursSingle = new LinkedHashMap<>();
+        Map<String, Double> oursParallel = new LinkedHashMap<>();
+        String vipsVersion;
+        Path out = Files.createDirectories(dir.resolve("ours"));
+        try (ImageConverter single = new ImageConverter(env.work.resolve("native"), 1, 1)) {
+            vipsVersion = single.libvipsVersion();
+            for (var e : specs.entrySet()) {
+                for (int i = 0; i < 2; i++) single.convert(input, e.getValue(), out.resolve("w-" + e.getKey() + i + "." + e.getValue().extension()));
+                List<Double> times = new ArrayList<>();
+                for (int i = 0; i < singleN; i++) {
+                    long t = System.nanoTime();
+                    single.convert(input, e.getValue(), out.resolve("s-" + e.getKey() + i + "." + e.getValue().extension()));
+                    times.add((System.nanoTime() - t) / 1e6);
+                }
+                oursSingle.put(e.getKey(), Stats.of(times).p50());
+            }
+        }
+        // the server's own setting: as many images at once as cores, one libvips thread each
+        try (ImageConverter all = new ImageConverter(env.work.resolve("native"), cores, 1);
+             ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (var e : specs.entrySet()) {
+                all.convert(input, e.getValue(), out.resolve("w-" + e.getKey() + "." + e.getValue().extension()));
+                long t = System.nanoTime();
+                List<Future<Path>> futures = new ArrayList<>();
+                for (int i = 0; i < parallelN; i++) {
+                    Path target = out.resolve("p-" + e.getKey() + i + "." + e.getValue().extension());
+                    futures.add(callers.submit(() -> all.convert(input, e.getValue(), target)));
+                }
+                for (Future<Path> f : futures) f.get();
+                oursParallel.put(e.getKey(), (System.nanoTime() - t) / 1e6 / parallelN);
+            }
+        }
+
+        Path sharpDir = Sharp.install(o.sharpDir());
+        JsonNode sharp = sharpDir == null ? null : Sharp.run(sharpDir, input, dir.resolve("sharp"), singleN, parallelN);
+        for (String mode : new String[]{"single", "parallel"}) {
+            Map<String, Double> ours = mode.equals("single") ? oursSingle : oursParallel;
+            for (var e : ours.entrySet()) {
+                double base = sharp == null ? Double.NaN : sharp.path(mode).path(e.getKey()).asDouble(Double.NaN);
+                double r = e.getValue() / base;
+                String what = mode.equals("single")
+                        ? "1024x1024 PNG → " + labels.get(e.getKey()) + ", 1 thread, median of " + singleN
+                        : "1024x1024 PNG → " + labels.get(e.getKey()) + ", all " + cores + " cores, " + parallelN + " images at once";
+                table.row("4", what, Table.ms(e.getValue()) + "/image", sharp == null ? "n/a (no sharp)" : Table.ms(base) + "/image sharp",
+                        Table.ratio(r) + (Double.isNaN(r) ? "" : r <= 1.0 ? " (met)" : " (MISSED)"), "≤ x1.00");
+            }
+        }
+        table.note("conversion: ours = org.comfyapi.server.media.ImageConverter, libvips " + vipsVersion
+                + " (1 thread: 1 worker x 1 libvips thread; all cores: " + cores + " workers x 1 libvips thread, the server's setting)"
+                + (sharp == null ? "; sharp could not be installed or run" : "; sharp " + sharp.path("sharp").asText()
+                + " (libvips " + sharp.path("vips").asText() + ", cache off; 1 thread: concurrency(1), one image at a time; "
+                + "all cores: its default concurrency(" + sharp.path("defaultConcurrency").asText()
+                + ") and the default libuv pool, all images in one Promise.all)"));
+        BenchMain.deleteTree(dir);
+    }
+}
