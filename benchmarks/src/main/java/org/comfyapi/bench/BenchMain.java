@@ -34,6 +34,7 @@ public final class BenchMain {
     public static String run(Options o) throws Exception {
         Table table = new Table();
         long t0 = System.nanoTime();
+        String loadBefore = loadAverage();
         Path work = o.work();
         deleteTree(work);
         Files.createDirectories(work);
@@ -68,6 +69,8 @@ public final class BenchMain {
             }
         }
         table.note(environment(o));
+        table.note("load average (1/5/15 min) before: " + loadBefore + "; after: " + loadAverage()
+                + " (anything else running on the machine shows up here)");
         table.note(String.format("run: %s, %.0f s in all", o.smoke() ? "--smoke" : "--full", (System.nanoTime() - t0) / 1e9));
         String out = table.render();
         if (o.markdownOut() != null) Files.writeString(o.markdownOut(), out);
@@ -158,6 +161,15 @@ public final class BenchMain {
         return String.format("machine: %d cores (%s), %s RAM; Java %s; server JVM options: %s (defaults otherwise: "
                 + "G1, heap sized by ergonomics up to -Xmx)", cores, cpu, mem, System.getProperty("java.version"),
                 String.join(" ", o.serverJvm()));
+    }
+
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (Exception e) {
+            return "?";
+        }
     }
 
     static void deleteTree(Path dir) throws Exception {

@@ -46,6 +46,7 @@ final class Conversion implements BenchMain.Section {
 
         Map<String, Double> oursSingle = new LinkedHashMap<>();
         Map<String, Double> oursParallel = new LinkedHashMap<>();
+        Map<String, Double> cpu = new LinkedHashMap<>();
         String vipsVersion;
         Path out = Files.createDirectories(dir.resolve("ours"));
         try (ImageConverter single = new ImageConverter(env.work.resolve("native"), 1, 1)) {
@@ -53,12 +54,14 @@ final class Conversion implements BenchMain.Section {
             for (var e : specs.entrySet()) {
                 for (int i = 0; i < 2; i++) single.convert(input, e.getValue(), out.resolve("w-" + e.getKey() + i + "." + e.getValue().extension()));
                 List<Double> times = new ArrayList<>();
+                long c0 = cpuNanos();
                 for (int i = 0; i < singleN; i++) {
                     long t = System.nanoTime();
                     single.convert(input, e.getValue(), out.resolve("s-" + e.getKey() + i + "." + e.getValue().extension()));
                     times.add((System.nanoTime() - t) / 1e6);
                 }
                 oursSingle.put(e.getKey(), Stats.of(times).p50());
+                cpu.put("single_" + e.getKey(), (cpuNanos() - c0) / 1e6 / singleN);
             }
         }
         // the server's own setting: as many images at once as cores, one libvips thread each
@@ -67,6 +70,7 @@ final class Conversion implements BenchMain.Section {
             for (var e : specs.entrySet()) {
                 all.convert(input, e.getValue(), out.resolve("w-" + e.getKey() + "." + e.getValue().extension()));
                 long t = System.nanoTime();
+                long c0 = cpuNanos();
                 List<Future<Path>> futures = new ArrayList<>();
                 for (int i = 0; i < parallelN; i++) {
                     Path target = out.resolve("p-" + e.getKey() + i + "." + e.getValue().extension());
@@ -74,6 +78,7 @@ final class Conversion implements BenchMain.Section {
                 }
                 for (Future<Path> f : futures) f.get();
                 oursParallel.put(e.getKey(), (System.nanoTime() - t) / 1e6 / parallelN);
+                cpu.put("parallel_" + e.getKey(), (cpuNanos() - c0) / 1e6 / parallelN);
             }
         }
 
@@ -91,6 +96,20 @@ final class Conversion implements BenchMain.Section {
                         Table.ratio(r) + (Double.isNaN(r) ? "" : r <= 1.0 ? " (met)" : " (MISSED)"), "≤ x1.00");
             }
         }
+        StringBuilder cpuNote = new StringBuilder("conversion CPU time per image (process user+system), ours / sharp:");
+        for (var e : cpu.entrySet()) {
+            double theirs = sharp == null ? Double.NaN : sharp.path("cpu").path(e.getKey()).asDouble(Double.NaN);
+            cpuNote.append(String.format(" %s %.0f / %.0f ms;", e.getKey(), e.getValue(), theirs));
+        }
+        table.note(cpuNote.toString());
+        StringBuilder sizes = new StringBuilder("conversion output bytes, ours / sharp (same settings give the same size):");
+        for (var e : specs.entrySet()) {
+            Path a = out.resolve("s-" + e.getKey() + "0." + e.getValue().extension());
+            Path b = dir.resolve("sharp").resolve("s-" + e.getKey() + "-0." + e.getValue().extension());
+            sizes.append(String.format(" %s %d / %s;", e.getKey(), Files.size(a),
+                    Files.exists(b) ? String.valueOf(Files.size(b)) : "n/a"));
+        }
+        table.note(sizes.toString());
         table.note("conversion: ours = org.comfyapi.server.media.ImageConverter, libvips " + vipsVersion
                 + " (1 thread: 1 worker x 1 libvips thread; all cores: " + cores + " workers x 1 libvips thread, the server's setting)"
                 + (sharp == null ? "; sharp could not be installed or run" : "; sharp " + sharp.path("sharp").asText()
@@ -98,5 +117,10 @@ final class Conversion implements BenchMain.Section {
                 + "all cores: its default concurrency(" + sharp.path("defaultConcurrency").asText()
                 + ") and the default libuv pool, all images in one Promise.all)"));
         BenchMain.deleteTree(dir);
+    }
+
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 }

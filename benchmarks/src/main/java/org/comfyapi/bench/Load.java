@@ -56,6 +56,39 @@ final class Load {
         return new Result(Stats.of(latencies), seconds, latencies.size(), bytes.get());
     }
 
+    /**
+     * Runs {@code n} requests each way in alternating rounds (direct, ours, direct, ours, ...), so that anything else
+     * happening on the machine meanwhile weighs on both sides alike. Returns {direct, ours}.
+     */
+    static Result[] compare(Clients.RunnerFactory direct, Clients.RunnerFactory ours, IntFunction<ObjectNode> graphs,
+                            int concurrency, int n, int rounds, Runnable afterEach) throws Exception {
+        rounds = Math.max(1, Math.min(rounds, n / concurrency));
+        List<Result> d = new ArrayList<>();
+        List<Result> a = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+            int k = n / rounds + (r < n % rounds ? 1 : 0);
+            d.add(run(direct, graphs, concurrency, k, 3600));
+            afterEach.run();
+            a.add(run(ours, graphs, concurrency, k, 3600));
+            afterEach.run();
+        }
+        return new Result[]{merge(d), merge(a)};
+    }
+
+    private static Result merge(List<Result> parts) {
+        List<Double> all = new ArrayList<>();
+        double seconds = 0;
+        int requests = 0;
+        long bytes = 0;
+        for (Result r : parts) {
+            for (double v : r.latency().sorted()) all.add(v);
+            seconds += r.seconds();
+            requests += r.requests();
+            bytes += r.bytes();
+        }
+        return new Result(Stats.of(all), seconds, requests, bytes);
+    }
+
     static int next() {
         return SEQ.incrementAndGet();
     }

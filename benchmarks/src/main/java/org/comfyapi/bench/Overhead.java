@@ -24,8 +24,15 @@ final class Overhead implements BenchMain.Section {
         Options o = env.o;
         Size[] sizes = o.smoke()
                 ? new Size[]{new Size("10 KB", 10_000, 6, 16), new Size("100 KB", 100_000, 4, 16), new Size("500 KB", 500_000, 2, 16)}
-                : new Size[]{new Size("100 KB", 100_000, 400, 800), new Size("2 MB", 2_000_000, 100, 320),
-                        new Size("50 MB", 50_000_000, 10, 32)};
+                : new Size[]{new Size("100 KB", 100_000, 400, 480), new Size("2 MB", 2_000_000, 100, 160),
+                        new Size("50 MB", 50_000_000, 10, 16)};
+        if (o.sizes() != null) {
+            sizes = java.util.Arrays.stream(o.sizes().split(",")).map(spec -> {
+                String[] f = spec.split(":");
+                long b = Long.parseLong(f[0]);
+                return new Size(human(b), b, Integer.parseInt(f[1]), Integer.parseInt(f[2]));
+            }).toArray(Size[]::new);
+        }
         try (Child server = env.startServer()) {
             Clients.RunnerFactory direct = Clients.direct(env.simulator.base());
             Clients.RunnerFactory api = Clients.api(server.base());
@@ -42,13 +49,18 @@ final class Overhead implements BenchMain.Section {
                 Load.run(api, graphs, 1, warm, 600);
                 for (int concurrency : new int[]{1, 16}) {
                     int n = concurrency == 1 ? size.c1() : size.c16();
-                    Load.Result d = Load.run(direct, graphs, concurrency, n, 600);
-                    env.cleanOutputs();
-                    Load.Result a = Load.run(api, graphs, concurrency, n, 600);
-                    env.cleanOutputs();
+                    Load.Result[] both = Load.compare(direct, api, graphs, concurrency, n, 10, () -> {
+                        try {
+                            env.cleanOutputs();
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
+                    Load.Result d = both[0];
+                    Load.Result a = both[1];
                     String what = String.format("added latency, %s PNG (%dx%d noise, %s), c=%d, n=%d", size.label(),
                             side, side, human(fileBytes), concurrency, n);
-                    String target = concurrency == 1 && size.label().equals("100 KB") ? "p50 < +5 ms" : "";
+                    String target = concurrency == 1 && size.bytes() == 100_000 ? "p50 < +5 ms" : "";
                     String verdict = target.isEmpty() ? "" : (a.latency().p50() - d.latency().p50() < 5 ? " (met)" : " (MISSED)");
                     table.row("1", what + ": p50",
                             Table.ms(a.latency().p50()), Table.ms(d.latency().p50()) + " direct",

@@ -30,26 +30,31 @@ final class Sharp {
               sharp.cache(false);
               const defaultConcurrency = sharp.concurrency();
               const pkg = JSON.parse(fs.readFileSync(path.join(path.dirname(require.resolve('sharp')), '..', 'package.json')));
-              const res = { sharp: pkg.version, vips: sharp.versions.vips, defaultConcurrency, single: {}, parallel: {} };
+              const res = { sharp: pkg.version, vips: sharp.versions.vips, defaultConcurrency, single: {}, parallel: {}, cpu: {} };
+              const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
               sharp.concurrency(1);
               for (const k of Object.keys(specs)) {
                 for (let i = 0; i < 2; i++) await specs[k](sharp(input)).toFile(path.join(outDir, `w-${k}-${i}.${ext[k]}`));
                 const times = [];
+                const c0 = cpu();
                 for (let i = 0; i < Number(singleN); i++) {
                   const t = now();
                   await specs[k](sharp(input)).toFile(path.join(outDir, `s-${k}-${i}.${ext[k]}`));
                   times.push(now() - t);
                 }
                 res.single[k] = median(times);
+                res.cpu['single_' + k] = (cpu() - c0) / Number(singleN);
               }
               sharp.concurrency(defaultConcurrency);
               for (const k of Object.keys(specs)) {
                 await specs[k](sharp(input)).toFile(path.join(outDir, `w-${k}.${ext[k]}`));
                 const n = Number(parallelN);
                 const t = now();
+                const c0 = cpu();
                 await Promise.all(Array.from({ length: n }, (_, i) =>
                   specs[k](sharp(input)).toFile(path.join(outDir, `p-${k}-${i}.${ext[k]}`))));
                 res.parallel[k] = (now() - t) / n;
+                res.cpu['parallel_' + k] = (cpu() - c0) / n;
               }
               console.log(JSON.stringify(res));
             }

@@ -34,7 +34,7 @@ final class Startup implements BenchMain.Section {
 
         // train the AOT cache on the configuration with workflows, including one prompt
         Path aot = env.work.resolve("comfyui-api.aot");
-        String aotProblem = train(env, some, aot);
+        String aotProblem = o.smoke() ? "skipped in --smoke (training takes ~20 s)" : train(env, some, aot);
 
         record Case(String label, Path dir, List<String> jvm) {
         }

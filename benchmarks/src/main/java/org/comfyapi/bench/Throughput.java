@@ -36,8 +36,8 @@ final class Throughput implements BenchMain.Section {
         try (Child server = env.startServer()) {
             Clients.RunnerFactory direct = Clients.direct(env.simulator.base());
             Clients.RunnerFactory api = Clients.api(server.base());
-            Load.run(direct, graphs, concurrency, o.pick(400, 30), 30);
-            Load.run(api, graphs, concurrency, o.pick(800, 30), 30);
+            Load.run(direct, graphs, concurrency, o.pick(400, 16), 30);
+            Load.run(api, graphs, concurrency, o.pick(800, 16), 30);
             env.cleanOutputs();
             Load.Result d = Load.run(direct, graphs, concurrency, Integer.MAX_VALUE, seconds);
             env.cleanOutputs();
@@ -64,6 +64,11 @@ final class Throughput implements BenchMain.Section {
                     table.row("2", "  server profile, our code #" + rank++ + " (incl.)", e.getKey(), "",
                             pct(e.getValue(), p.samples), "");
                 }
+                StringBuilder areas = new StringBuilder("profile by package of the sampled (top) frame:");
+                for (Map.Entry<String, Integer> e : p.top(p.packages, 8)) {
+                    areas.append(String.format(" %s %.0f %%;", e.getKey(), 100.0 * e.getValue() / Math.max(1, p.samples)));
+                }
+                table.note(areas.toString());
                 table.note(String.format("profile: JFR (settings=profile) of the server JVM during the %d s run; "
                         + "%d execution samples; file %s", (int) seconds, p.samples, jfr));
             } else {
@@ -97,6 +102,7 @@ final class Throughput implements BenchMain.Section {
     static final class Profile {
         final Map<String, Integer> self = new HashMap<>();
         final Map<String, Integer> ours = new HashMap<>();
+        final Map<String, Integer> packages = new HashMap<>();
         int samples;
 
         static Profile read(Path jfr) throws Exception {
@@ -124,12 +130,21 @@ final class Throughput implements BenchMain.Section {
         private void add(JsonNode frames) {
             if (!frames.isArray() || frames.isEmpty()) return;
             samples++;
-            self.merge(name(frames.get(0)), 1, Integer::sum);
+            String top = name(frames.get(0));
+            self.merge(top, 1, Integer::sum);
+            packages.merge(area(top), 1, Integer::sum);
             Set<String> seen = new LinkedHashSet<>();
             for (JsonNode f : frames) {
                 String n = name(f);
                 if (n.startsWith("org.comfyapi.") && seen.add(n)) ours.merge(n, 1, Integer::sum);
             }
+        }
+
+        /** The first three parts of a class name's package: org.eclipse.jetty, com.fasterxml.jackson, ... */
+        private static String area(String method) {
+            String[] parts = method.split("\\.");
+            int n = Math.min(3, Math.max(1, parts.length - 2));
+            return String.join(".", java.util.Arrays.copyOf(parts, n));
         }
 
         private static String name(JsonNode frame) {
