@@ -87,6 +87,7 @@ final class Memory implements BenchMain.Section {
     /** Sends {@code n} synchronous requests at once over their own connections; returns how many failed. */
     private static int holdOpen(Child server, int n, int slowMs) throws Exception {
         AtomicInteger failed = new AtomicInteger();
+        java.util.concurrent.ConcurrentHashMap<String, Integer> reasons = new java.util.concurrent.ConcurrentHashMap<>();
         try (var executor = Executors.newVirtualThreadPerTaskExecutor();
              HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(executor)
                      .connectTimeout(Duration.ofSeconds(30)).build()) {
@@ -101,17 +102,24 @@ final class Memory implements BenchMain.Section {
                 all.add(http.sendAsync(req, HttpResponse.BodyHandlers.ofInputStream()).thenAccept(res -> {
                     try {
                         Clients.drain(res.body());
-                        if (res.statusCode() != 200) failed.incrementAndGet();
+                        if (res.statusCode() != 200) {
+                            failed.incrementAndGet();
+                            reasons.merge("HTTP " + res.statusCode(), 1, Integer::sum);
+                        }
                     } catch (Exception e) {
                         failed.incrementAndGet();
+                        reasons.merge(String.valueOf(e), 1, Integer::sum);
                     }
                 }).exceptionally(e -> {
                     failed.incrementAndGet();
+                    Throwable c = e.getCause() != null ? e.getCause() : e;
+                    reasons.merge(String.valueOf(c), 1, Integer::sum);
                     return null;
                 }));
             }
             CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
         }
+        if (!reasons.isEmpty()) System.err.println("[bench] failures of the held-open requests: " + reasons);
         return failed.get();
     }
 
