@@ -18,7 +18,8 @@ record Options(boolean smoke, Set<String> sections, Path work, Path serverJar, P
         Path work = Path.of(System.getProperty("bench.work.dir", "benchmarks/target/bench-run"));
         Path server = Path.of(System.getProperty("bench.server.jar", "server/target/comfyui-api.jar"));
         Path sim = Path.of(System.getProperty("bench.simulator.jar", "simulator/target/comfyui-simulator.jar"));
-        Path sharp = Path.of(System.getProperty("bench.sharp.dir", "benchmarks/target/sharp"));
+        Path sharp = Path.of(System.getProperty("bench.sharp.dir",
+                Path.of(System.getProperty("user.home"), ".cache", "comfyui-api-bench", "sharp").toString()));
         List<String> jvm = new ArrayList<>(List.of("-Xmx1g"));
         Path out = null;
         String sizes = null;

@@ -64,13 +64,20 @@ final class Sharp {
     private Sharp() {
     }
 
+    /** {@code dir} when sharp is already installed there, else null. */
+    static Path installed(Path dir) {
+        try {
+            Path marker = dir.resolve("node_modules/sharp/package.json");
+            return Files.exists(marker) && Files.readString(marker).contains("\"version\": \"" + VERSION + "\"") ? dir : null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
     /** Installs sharp into {@code dir} if needed; returns null (and why, on stderr) when that fails. */
     static Path install(Path dir) {
         try {
-            Path marker = dir.resolve("node_modules/sharp/package.json");
-            if (Files.exists(marker) && Files.readString(marker).contains("\"version\": \"" + VERSION + "\"")) {
-                return dir;
-            }
+            if (installed(dir) != null) return dir;
             Files.createDirectories(dir);
             Files.writeString(dir.resolve("package.json"), "{\"name\":\"bench-sharp\",\"private\":true}\n");
             Process p = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund", "--loglevel=error",

@@ -32,6 +32,17 @@ final class Startup implements BenchMain.Section {
             Files.writeString(some.resolve(String.format("txt2img%02d.ts", i)), source);
         }
 
+        // does this build serve WORKFLOW_DIR? (the workflow endpoints may not be wired into the server yet)
+        boolean wired;
+        try (Child s = env.launchServer(List.of(), some)) {
+            s.awaitHttp("/ready", Duration.ofSeconds(180));
+            String docs = new String(Clients.HTTP.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(s.base() + "/docs/json")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofByteArray()).body(), java.nio.charset.StandardCharsets.UTF_8);
+            wired = docs.contains("txt2img01");
+        }
+        String notWired = wired ? "" : " (not read: this build does not wire WORKFLOW_DIR into the server yet)";
+
         // train the AOT cache on the configuration with workflows, including one prompt
         Path aot = env.work.resolve("comfyui-api.aot");
         String aotProblem = o.smoke() ? "skipped in --smoke (training takes ~20 s)" : train(env, some, aot);
@@ -40,10 +51,10 @@ final class Startup implements BenchMain.Section {
         }
         List<Case> cases = new ArrayList<>();
         cases.add(new Case("0 workflow files", none, List.of()));
-        cases.add(new Case(workflows + " workflow files", some, List.of()));
+        cases.add(new Case(workflows + " workflow files" + notWired, some, List.of()));
         if (aotProblem == null) {
             cases.add(new Case("0 workflow files", none, List.of("-XX:AOTCache=" + aot)));
-            cases.add(new Case(workflows + " workflow files", some, List.of("-XX:AOTCache=" + aot)));
+            cases.add(new Case(workflows + " workflow files" + notWired, some, List.of("-XX:AOTCache=" + aot)));
         }
         double[] plain = new double[2];
         for (int c = 0; c < cases.size(); c++) {
@@ -69,12 +80,33 @@ final class Startup implements BenchMain.Section {
                         Table.ratio(median / plain[c - 2]), "");
             }
         }
+        double[] probe = probeWorkflowLoad(env, some);
+        table.row("5", "loading " + workflows + " workflow files with WorkflowRegistry.load in a fresh JVM (the server's loader)",
+                Double.isNaN(probe[0]) ? "n/a" : Table.ms(probe[1]), "", Double.isNaN(probe[0]) ? "probe failed"
+                        : String.format("%.0f endpoints, %.0f skipped", probe[0], probe[2]), "");
         if (aotProblem != null) {
             table.row("5", "start-up with AOT cache", "n/a", "", aotProblem, "");
         } else {
             table.note(String.format("AOT cache: %s, %.0f MB, trained by one start with %d workflow files and one "
                     + "prompt (-XX:AOTCacheOutput), then used with -XX:AOTCache", aot.getFileName(),
                     Files.size(aot) / 1e6, workflows));
+        }
+    }
+
+    /** {endpoints, ms, skipped} from WorkflowLoadProbe in a child JVM; NaNs when it fails. */
+    private static double[] probeWorkflowLoad(BenchMain.Env env, Path dir) {
+        try {
+            Path jar = Path.of(WorkflowLoadProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            String cp = jar + java.io.File.pathSeparator + env.o.serverJar();
+            Process p = new ProcessBuilder(Child.java(), "-cp", cp, WorkflowLoadProbe.class.getName(), dir.toString(),
+                    env.home.toString()).redirectError(env.work.resolve("logs/workflow-probe.log").toFile()).start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            p.waitFor();
+            String[] f = out.lines().reduce((a, b) -> b).orElse("").split(" ");
+            return new double[]{Double.parseDouble(f[0]), Double.parseDouble(f[2]), Double.parseDouble(f[1])};
+        } catch (Exception e) {
+            System.err.println("[bench] workflow probe failed: " + e);
+            return new double[]{Double.NaN, Double.NaN, Double.NaN};
         }
     }
 
