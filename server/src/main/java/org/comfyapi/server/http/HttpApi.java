@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 import io.javalin.http.Context;
 import org.comfyapi.server.comfy.ModelCatalog;
 import org.comfyapi.server.config.Config;
@@ -30,6 +32,8 @@ import java.util.function.BooleanSupplier;
 public final class HttpApi implements AutoCloseable {
     private static final Log LOG = Log.get("http");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Pending connections the kernel keeps for us (Node's http server uses 511; Linux caps it at somaxconn). */
+    private static final int ACCEPT_QUEUE_SIZE = 1024;
 
     /** What the probes report. */
     public interface Probes {
@@ -75,6 +79,15 @@ public final class HttpApi implements AutoCloseable {
             cfg.http.maxRequestSize = config.maxBodySizeBytes() + 1;
             cfg.http.compressionStrategy = CompressionStrategy.NONE;
             cfg.router.ignoreTrailingSlashes = true;
+            // Our own connector only to raise the accept backlog: Jetty's default (the JDK's 50) overflows when
+            // hundreds of clients connect at once, and those connections then fail without an answer.
+            cfg.jetty.addConnector((server, http) -> {
+                ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+                connector.setHost(config.host());
+                connector.setPort(config.port());
+                connector.setAcceptQueueSize(ACCEPT_QUEUE_SIZE);
+                return connector;
+            });
             cfg.routes.get("/health", this::health);
             cfg.routes.get("/ready", this::ready);
             cfg.routes.get("/models", ctx -> json(ctx, 200, JSON.valueToTree(models.all())));
