@@ -106,7 +106,7 @@ final class Conversion implements BenchMain.Section {
         }
         table.note(sizes.toString());
         table.note("conversion: ours = org.comfyapi.server.media.ImageConverter, libvips " + vipsVersion
-                + " (1 thread: 1 worker x 1 libvips thread; all cores: " + cores + " workers x 1 libvips thread, the server's setting)"
+                + " (1 thread: 1 worker x 1 libvips thread; all cores: " + ImageConverter.defaultWorkers() + " workers x 1 libvips thread, the server's setting)"
                 + (sharp == null ? "; sharp " + (o.smoke() ? "not installed (--smoke does not run npm; a full run installs it in " + o.sharpDir() + ")" : "could not be installed or run") : "; sharp " + sharp.path("sharp").asText()
                 + " (libvips " + sharp.path("vips").asText() + ", cache off; 1 thread: concurrency(1), one image at a time; "
                 + "all cores: its default concurrency(" + sharp.path("defaultConcurrency").asText()
@@ -134,8 +134,8 @@ final class Conversion implements BenchMain.Section {
                 m.put("cpu_single_" + e.getKey(), (cpuNanos() - c0) / 1e6 / singleN);
             }
         }
-        // the server's own setting: as many images at once as cores, one libvips thread each
-        try (ImageConverter all = new ImageConverter(env.work.resolve("native"), cores, 1);
+        // the server's own setting: ImageConverter.defaultWorkers() images at once, one libvips thread each
+        try (ImageConverter all = new ImageConverter(env.work.resolve("native"), ImageConverter.defaultWorkers(), 1);
              ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
             for (var e : specs.entrySet()) {
                 all.convert(input, e.getValue(), out.resolve("w-" + e.getKey() + "." + e.getValue().extension()));

@@ -46,11 +46,16 @@ public final class ImageConverter implements AutoCloseable {
     }
 
     /**
-     * Unpacks libvips to {@code ${java.io.tmpdir}/comfyui-api-native-<hash>}, converts as many images at
-     * once as there are processors, each with one libvips thread: throughput over single-image latency.
+     * Unpacks libvips to {@code ${java.io.tmpdir}/comfyui-api-native-<hash>} and converts
+     * {@link #defaultWorkers()} images at once, each with one libvips thread: throughput over single-image latency.
      */
     public ImageConverter() {
-        this(NativeLibraryExtractor.defaultDirectory(), Runtime.getRuntime().availableProcessors(), 1);
+        this(NativeLibraryExtractor.defaultDirectory(), defaultWorkers(), 1);
+    }
+
+    /** Two images per core: while one worker reads or writes its file, the other keeps the core busy. */
+    public static int defaultWorkers() {
+        return 2 * Runtime.getRuntime().availableProcessors();
     }
 
     /** Version of the loaded libvips, e.g. 8.18.7. */
