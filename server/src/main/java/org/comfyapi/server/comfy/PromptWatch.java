@@ -16,6 +16,7 @@ public final class PromptWatch {
     private volatile long executionStart;
     private volatile long executionEnd;
     private volatile boolean wakeUp;
+    private PromptOutcome.Succeeded succeeded;
 
     synchronized void accept(ComfyMessage message) {
         JsonNode data = message.data();
@@ -23,11 +24,18 @@ public final class PromptWatch {
             case "execution_start" -> executionStart = data.path("timestamp").asLong(System.currentTimeMillis());
             case "executing" -> {
                 JsonNode node = data.get("node");
-                if (node != null && !node.isNull()) nodeStarts.putIfAbsent(node.asText(), System.currentTimeMillis());
+                if (node != null && !node.isNull()) {
+                    nodeStarts.putIfAbsent(node.asText(), System.currentTimeMillis());
+                } else if (succeeded != null) {
+                    // ComfyUI writes the history entry between execution_success and this frame
+                    outcome.complete(succeeded);
+                } else {
+                    nudge();
+                }
             }
             case "execution_success" -> {
                 executionEnd = data.path("timestamp").asLong(System.currentTimeMillis());
-                outcome.complete(new PromptOutcome.Succeeded(executionEnd));
+                succeeded = new PromptOutcome.Succeeded(executionEnd);
             }
             case "execution_error" -> {
                 executionEnd = data.path("timestamp").asLong(System.currentTimeMillis());
