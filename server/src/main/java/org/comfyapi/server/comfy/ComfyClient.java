@@ -30,6 +30,7 @@ public final class ComfyClient {
         this.http = HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(3))
                 .proxy(HttpClient.Builder.NO_PROXY)
+                .version(HttpClient.Version.HTTP_1_1) // ComfyUI (aiohttp) never upgrades to h2c
                 .build();
     }
 
