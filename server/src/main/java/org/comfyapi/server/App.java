@@ -73,7 +73,8 @@ public final class App implements AutoCloseable {
     public App(Config config, IntConsumer fatalExit) {
         this.config = config;
         this.client = new ComfyClient(config.comfyBaseUri());
-        this.workflows = new WorkflowHost(config.workflowDir(), WorkflowLimits.defaults(), Duration.ofMinutes(5));
+        this.workflows = new WorkflowHost(config.workflowDir(), WorkflowLimits.defaults(), Duration.ofMinutes(5),
+                config.cacheDir().resolve("workflows"));
         workflows.watchModels(config.modelDir()); // new model files reach the workflows' enums
         String clientId = UUID.randomUUID().toString();
         this.events = new ComfyEvents(clientId, config.comfyWebsocketUri(clientId));

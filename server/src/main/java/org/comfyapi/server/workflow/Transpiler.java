@@ -13,10 +13,28 @@ import java.util.List;
  * module syntax (in .ts and .js files alike) becomes require/exports. Single-threaded; used while loading.
  */
 final class Transpiler implements AutoCloseable {
+    private final TranspileCache cache;
     private Context context;
     private Value transform;
 
+    Transpiler() {
+        this(TranspileCache.NONE);
+    }
+
+    Transpiler(TranspileCache cache) {
+        this.cache = cache;
+    }
+
     String toCommonJs(String code, String fileName) throws WorkflowLoadException {
+        String key = TranspileCache.key(fileName.endsWith(".ts") ? "typescript,imports" : "imports", code);
+        var cached = cache.get(key);
+        if (cached.isPresent()) return cached.get();
+        String commonJs = transpile(code, fileName);
+        cache.put(key, commonJs);
+        return commonJs;
+    }
+
+    private String transpile(String code, String fileName) throws WorkflowLoadException {
         ObjectNode options = Json.MAPPER.createObjectNode();
         options.putArray("transforms").addAll(fileName.endsWith(".ts")
                 ? List.of(TextNode.valueOf("typescript"), TextNode.valueOf("imports"))

@@ -25,6 +25,7 @@ public final class WorkflowHost implements AutoCloseable {
     private final Path dir;
     private final WorkflowLimits limits;
     private final Duration maxWait;
+    private final Path transpileCache;
     private final CompletableFuture<WorkflowRegistry.Prepared> prepared = new CompletableFuture<>();
     private final CompletableFuture<WorkflowRegistry> loaded = new CompletableFuture<>();
     private final AtomicBoolean refreshPending = new AtomicBoolean();
@@ -36,9 +37,15 @@ public final class WorkflowHost implements AutoCloseable {
 
     /** @param maxWait how long a request waits for the endpoints before it gets a 503 */
     public WorkflowHost(Path dir, WorkflowLimits limits, Duration maxWait) {
+        this(dir, limits, maxWait, null);
+    }
+
+    /** @param transpileCache where transpiled files are kept across restarts (CACHE_DIR/workflows), or null */
+    public WorkflowHost(Path dir, WorkflowLimits limits, Duration maxWait, Path transpileCache) {
         this.dir = dir;
         this.limits = limits;
         this.maxWait = maxWait;
+        this.transpileCache = transpileCache;
     }
 
     /** Starts transpiling on a virtual thread and returns at once. */
@@ -46,7 +53,7 @@ public final class WorkflowHost implements AutoCloseable {
         if (!started.compareAndSet(false, true)) return;
         Thread.ofVirtual().name("workflow-prepare").start(() -> {
             try {
-                prepared.complete(WorkflowRegistry.prepare(dir, limits));
+                prepared.complete(WorkflowRegistry.prepare(dir, limits, transpileCache));
             } catch (Throwable e) {
                 prepared.completeExceptionally(e);
             }

@@ -38,11 +38,13 @@ final class WorkflowLoader {
 
     private final Path dir;
     private final WorkflowLimits limits;
+    private final TranspileCache cache;
     private final Map<Path, Compiled> compiled = new HashMap<>();
 
-    WorkflowLoader(Path dir, WorkflowLimits limits) {
+    WorkflowLoader(Path dir, WorkflowLimits limits, TranspileCache cache) {
         this.dir = dir.toAbsolutePath().normalize();
         this.limits = limits;
+        this.cache = cache;
     }
 
     synchronized Generation load(WorkflowEnvironment environment) {
@@ -86,7 +88,7 @@ final class WorkflowLoader {
     private Map<String, Source> transpileAll(List<SkippedWorkflow> skipped) {
         List<Path> files = WorkflowFiles.scan(dir);
         Map<String, Source> sources = new LinkedHashMap<>();
-        try (Transpiler transpiler = new Transpiler()) {
+        try (Transpiler transpiler = new Transpiler(cache)) {
             for (Path file : files) {
                 Compiled result = compile(file, transpiler);
                 if (result.source() != null) {

@@ -36,7 +36,7 @@ public final class WorkflowRegistry implements AutoCloseable {
     }
 
     public static WorkflowRegistry load(Path workflowDir, WorkflowEnvironment environment, WorkflowLimits limits) {
-        return new WorkflowRegistry(new WorkflowLoader(workflowDir, limits), environment);
+        return new WorkflowRegistry(new WorkflowLoader(workflowDir, limits, TranspileCache.NONE), environment);
     }
 
     /** As {@link #load(Path, WorkflowEnvironment)}, with up to {@code maxContexts} requests running JavaScript at once. */
@@ -49,7 +49,12 @@ public final class WorkflowRegistry implements AutoCloseable {
      * (seconds on a cold JVM). {@link Prepared#load} then needs only the environment (well under a second).
      */
     public static Prepared prepare(Path workflowDir, WorkflowLimits limits) {
-        WorkflowLoader loader = new WorkflowLoader(workflowDir, limits);
+        return prepare(workflowDir, limits, null);
+    }
+
+    /** As {@link #prepare(Path, WorkflowLimits)}, keeping transpiled files in {@code transpileCache} across restarts. */
+    public static Prepared prepare(Path workflowDir, WorkflowLimits limits, Path transpileCache) {
+        WorkflowLoader loader = new WorkflowLoader(workflowDir, limits, new TranspileCache(transpileCache));
         loader.prepare();
         return new Prepared(loader);
     }
