@@ -102,7 +102,7 @@ public final class App implements AutoCloseable {
         CachedDownloads downloads = new CachedDownloads(new DownloadCache(config.cacheDir().resolve("downloads"),
                 config.lruCacheSizeGb(), storageEvents), remote, storageEvents);
         this.models = new ModelDownloads(config.modelDir(), downloads, () -> Set.copyOf(client.modelFolders()));
-        InputResolver inputs = new InputResolver(config.inputDir(), config.modelDir(), downloads);
+        InputResolver inputs = new InputResolver(config.inputDir(), downloads, models);
         this.prompts = new PromptService(new PromptPreprocessor(config.prependFilenames()), inputs, runner,
                 new OutputCollector(config.outputDir(), config.tempDir()), new OutputConverter(ImageConverter::new));
         OutputUploader uploader = new OutputUploader(remote, storageEvents);

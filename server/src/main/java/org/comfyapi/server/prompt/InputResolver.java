@@ -7,6 +7,7 @@ import org.comfyapi.server.log.Log;
 import org.comfyapi.server.storage.CachedDownloads;
 import org.comfyapi.server.storage.DownloadCache;
 import org.comfyapi.server.storage.DownloadException;
+import org.comfyapi.server.storage.ModelDownloads;
 import org.comfyapi.server.storage.RemoteFiles;
 import org.comfyapi.server.storage.Urls;
 import org.comfyapi.server.storage.MediaTypes;
@@ -21,6 +22,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -55,13 +57,13 @@ public final class InputResolver {
             "ADE_LoadAnimateDiffModel.model_name", "animatediff_models");
 
     private final Path inputDir;
-    private final Path modelDir;
     private final CachedDownloads downloads;
+    private final ModelDownloads models;
 
-    public InputResolver(Path inputDir, Path modelDir, CachedDownloads downloads) {
+    public InputResolver(Path inputDir, CachedDownloads downloads, ModelDownloads models) {
         this.inputDir = inputDir;
-        this.modelDir = modelDir;
         this.downloads = downloads;
+        this.models = models;
     }
 
     private record Job(String node, String input, String classType, String value) {
@@ -174,27 +176,19 @@ public final class InputResolver {
         return new Resolved(file.getFileName().toString(), file);
     }
 
-    private Resolved model(Job job, String folder, PromptRequest request) throws IOException {
-        DownloadCache.Entry entry = download(job, request);
-        URI url = URI.create(job.value());
-        String path = url.getPath() == null ? "" : url.getPath();
-        String name = path.substring(path.lastIndexOf('/') + 1);
-        if (name.isBlank() || name.startsWith(".")) name = entry.path().getFileName().toString();
-        Path target = modelDir.resolve(folder).resolve(name).normalize();
-        if (!target.startsWith(modelDir.resolve(folder))) {
-            throw ApiException.badRequest("Model file name escapes the model folder", job.location());
+    private Resolved model(Job job, String folder, PromptRequest request) {
+        URI url = url(job);
+        try {
+            ModelDownloads.Done done = models.fetch(url, folder, Optional.empty(), request.credentials().forUrl(url));
+            LOG.info("model input ready", "request_id", request.id(), "url", Urls.redact(url), "path", done.path());
+            return new Resolved(done.path().getFileName().toString(), null);
+        } catch (IOException e) {
+            throw downloadFailed(job, url, e);
         }
-        if (!Files.exists(target) || entry.downloaded()) DownloadCache.link(entry.path(), target);
-        return new Resolved(name, null);
     }
 
     private DownloadCache.Entry download(Job job, PromptRequest request) {
-        URI url;
-        try {
-            url = RemoteFiles.parseUrl(job.value());
-        } catch (DownloadException e) {
-            throw ApiException.badRequest("Invalid URL: " + e.getMessage(), job.location());
-        }
+        URI url = url(job);
         try {
             DownloadCache.Entry entry = downloads.get(url, request.credentials().forUrl(url));
             if (entry.downloaded()) {
@@ -203,9 +197,20 @@ public final class InputResolver {
             }
             return entry;
         } catch (IOException e) {
-            throw ApiException.badRequest("Failed to download " + Urls.redact(url) + ": " + e.getMessage(),
-                    job.location());
+            throw downloadFailed(job, url, e);
         }
+    }
+
+    private static URI url(Job job) {
+        try {
+            return RemoteFiles.parseUrl(job.value());
+        } catch (DownloadException e) {
+            throw ApiException.badRequest("Invalid URL: " + e.getMessage(), job.location());
+        }
+    }
+
+    private static ApiException downloadFailed(Job job, URI url, IOException e) {
+        return ApiException.badRequest("Failed to download " + Urls.redact(url) + ": " + e.getMessage(), job.location());
     }
 
     /** The sniffed type of a cached file wins over the name it was cached under. */
