@@ -44,7 +44,9 @@ class ProxyAndCacheEndToEndTest {
         server = TestServer.start(home, Map.of(
                 "HTTP_PROXY", proxy.address(),
                 "NO_PROXY", "localhost",
-                "LRU_CACHE_SIZE_GB", CACHE_GB));
+                "LRU_CACHE_SIZE_GB", CACHE_GB,
+                "SYSTEM_WEBHOOK_URL", receiver.url("/system"),
+                "SYSTEM_WEBHOOK_EVENTS", "storage.file_deleted"));
     }
 
     @AfterAll
@@ -109,6 +111,12 @@ class ProxyAndCacheEndToEndTest {
         assertThat(download(first, "first.bin").status()).isEqualTo(200);
         assertThat(download(second, "second.bin").status()).isEqualTo(200);
         assertThat(cached()).hasSize(1);
+        String firstUrl = "http://localhost:" + files.port() + first;
+        var deleted = receiver.awaitCount(r -> r.path().equals("/system") && r.body().contains(first), 1,
+                Duration.ofSeconds(20)).getFirst().json();
+        assertThat(deleted.path("event").asText()).isEqualTo("storage.file_deleted");
+        assertThat(deleted.path("data").path("url").asText()).isEqualTo(firstUrl);
+        assertThat(deleted.path("data").path("size").asLong()).isEqualTo(2000);
 
         assertThat(download(second, "second-again.bin").status()).isEqualTo(200);
         assertThat(files.count(second)).isEqualTo(1);

@@ -159,6 +159,17 @@ class UploadsEndToEndTest {
     }
 
     @Test
+    void anAzureBlobUrlIsAnInputToo() throws Exception {
+        byte[] png = InputsEndToEndTest.encode("png", 0x6080A0, 10, 6);
+        var blob = azure.getBlobClient("inputs/" + id() + ".png");
+        blob.upload(com.azure.core.util.BinaryData.fromBytes(png));
+        TestServer.Response response = server.post("/prompt", Graphs.body(InputsEndToEndTest.loadInvertSave(blob.getBlobUrl())));
+        BufferedImage image = InputsEndToEndTest.output(response);
+        assertThat(image.getWidth()).isEqualTo(10);
+        InputsEndToEndTest.assertInverted(image, 0x6080A0, 1);
+    }
+
+    @Test
     void httpUploadPutsEachFileWithTheConfiguredHeader() throws Exception {
         String id = id();
         String prefix = "/put/" + id + "/";
