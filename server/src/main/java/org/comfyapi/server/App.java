@@ -132,7 +132,10 @@ public final class App implements AutoCloseable {
         events.start();
         awaitWebsocket();
         http.start();
-        supervisor.afterStart(this::warmup);
+        supervisor.afterStart(() -> {
+            warmup();
+            workflows.modelsChanged(); // a restarted ComfyUI may list other models, samplers or schedulers
+        });
         supervisor.warm();
         workflows.awaitLoaded();
         healthy = true;
