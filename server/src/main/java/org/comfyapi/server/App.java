@@ -6,36 +6,36 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.comfyapi.server.comfy.ComfyClient;
 import org.comfyapi.server.comfy.ComfyEvents;
 import org.comfyapi.server.comfy.ComfySupervisor;
+import org.comfyapi.server.comfy.ManifestInstaller;
 import org.comfyapi.server.comfy.ModelCatalog;
 import org.comfyapi.server.config.Config;
 import org.comfyapi.server.config.ConfigException;
 import org.comfyapi.server.config.ConfigLoader;
+import org.comfyapi.server.config.Manifest;
 import org.comfyapi.server.http.HttpApi;
 import org.comfyapi.server.http.OpenApiDocument;
 import org.comfyapi.server.log.Log;
-import org.comfyapi.server.prompt.ComfyRunner;
 import org.comfyapi.server.media.ImageConverter;
+import org.comfyapi.server.prompt.ComfyRunner;
 import org.comfyapi.server.prompt.InputResolver;
 import org.comfyapi.server.prompt.OutputCollector;
-import org.comfyapi.server.comfy.ManifestInstaller;
-import org.comfyapi.server.config.Manifest;
+import org.comfyapi.server.prompt.OutputConverter;
 import org.comfyapi.server.prompt.OutputUploader;
+import org.comfyapi.server.prompt.PromptDelivery;
+import org.comfyapi.server.prompt.PromptPreprocessor;
+import org.comfyapi.server.prompt.PromptRequest;
+import org.comfyapi.server.prompt.PromptResult;
+import org.comfyapi.server.prompt.PromptService;
 import org.comfyapi.server.storage.CachedDownloads;
 import org.comfyapi.server.storage.DownloadCache;
 import org.comfyapi.server.storage.ModelDownloads;
 import org.comfyapi.server.storage.RemoteFiles;
 import org.comfyapi.server.storage.StorageEvents;
 import org.comfyapi.server.storage.Urls;
-import org.comfyapi.server.prompt.OutputConverter;
-import org.comfyapi.server.prompt.PromptDelivery;
 import org.comfyapi.server.webhook.DeletionCost;
 import org.comfyapi.server.webhook.SystemEvents;
 import org.comfyapi.server.webhook.WebhookSender;
 import org.comfyapi.server.webhook.WebhookSigner;
-import org.comfyapi.server.prompt.PromptPreprocessor;
-import org.comfyapi.server.prompt.PromptRequest;
-import org.comfyapi.server.prompt.PromptResult;
-import org.comfyapi.server.prompt.PromptService;
 import org.comfyapi.server.workflow.WorkflowEnvironment;
 import org.comfyapi.server.workflow.WorkflowHost;
 import org.comfyapi.server.workflow.WorkflowLimits;
@@ -47,10 +47,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.IntConsumer;
 
 /** Wires the parts together and runs the start-up sequence of SPEC section 1. */
@@ -65,6 +68,7 @@ public final class App implements AutoCloseable {
     private final HttpApi http;
     private final HttpClient web;
     private final ModelDownloads models;
+    private final ModelCatalog catalog;
     private final WorkflowHost workflows;
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private volatile boolean healthy;
@@ -79,6 +83,7 @@ public final class App implements AutoCloseable {
         String clientId = UUID.randomUUID().toString();
         this.events = new ComfyEvents(clientId, config.comfyWebsocketUri(clientId));
         this.supervisor = new ComfySupervisor(config, client, events, fatalExit);
+        this.catalog = new ModelCatalog(client, config.modelDir());
         ComfyRunner runner = new ComfyRunner(client, events, supervisor::isAlive);
         this.web = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).proxy(config.storage().proxy())
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
@@ -107,7 +112,7 @@ public final class App implements AutoCloseable {
                 new OutputCollector(config.outputDir(), config.tempDir()), new OutputConverter(ImageConverter::new));
         OutputUploader uploader = new OutputUploader(remote, storageEvents);
         PromptDelivery delivery = new PromptDelivery(prompts, uploader, sender, config.cacheDir().resolve("spool"));
-        this.http = new HttpApi(config, prompts, delivery, uploader, new ModelCatalog(client, config.modelDir()), models,
+        this.http = new HttpApi(config, prompts, delivery, uploader, catalog, models,
                 new HttpApi.Probes() {
             @Override
             public boolean healthy() {
@@ -120,7 +125,6 @@ public final class App implements AutoCloseable {
             }
         }, new OpenApiDocument(config.version()), workflows);
     }
-
 
     /** Starts everything; throws when ComfyUI never comes up or the warmup fails. */
     public void start() throws Exception {
@@ -157,8 +161,8 @@ public final class App implements AutoCloseable {
 
     /** Downloads manifest models in parallel; returns the first failure. */
     private Optional<String> fetchModels(List<Manifest.ModelFile> files) {
-        List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+        List<String> failures = Collections.synchronizedList(new ArrayList<>());
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (Manifest.ModelFile file : files) {
                 pool.submit(() -> {
                     try {
@@ -179,7 +183,7 @@ public final class App implements AutoCloseable {
         Optional<String> url = config.warmupSource().filter(s -> s.startsWith("http://") || s.startsWith("https://"));
         if (url.isEmpty()) return null;
         try {
-            HttpResponse<String> response = web.send(HttpRequest.newBuilder(java.net.URI.create(url.get()))
+            HttpResponse<String> response = web.send(HttpRequest.newBuilder(URI.create(url.get()))
                     .timeout(Duration.ofSeconds(60)).GET().build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() / 100 != 2) {
                 throw new ConfigException("WARMUP_PROMPT_URL", "answered HTTP " + response.statusCode());
@@ -218,7 +222,7 @@ public final class App implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("cannot read samplers and schedulers from ComfyUI; workflows accept any", "error", e.getMessage());
         }
-        return WorkflowEnvironment.of(config, new ModelCatalog(client, config.modelDir()).all(),
+        return WorkflowEnvironment.of(config, catalog.all(),
                 WorkflowEnvironment.comboOptions(sampler, "sampler_name"),
                 WorkflowEnvironment.comboOptions(sampler, "scheduler"), Optional.ofNullable(warmupPrompt));
     }

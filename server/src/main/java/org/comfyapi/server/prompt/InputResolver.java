@@ -123,8 +123,7 @@ public final class InputResolver {
     }
 
     private static boolean isUrl(String value) {
-        String v = value.toLowerCase(Locale.ROOT);
-        return (v.startsWith("http://") || v.startsWith("https://") || v.startsWith("s3://")) && !value.contains(" ");
+        return RemoteFiles.isRemote(value) && !value.contains(" ");
     }
 
     private Resolved resolve(Job job, PromptRequest request) throws IOException {

@@ -21,10 +21,6 @@ public final class SyncResponseWriter {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> OWN_FIELDS = Set.of("id", "prompt", "images", "filenames", "stats");
 
-    public void write(OutputStream out, PromptResult result) throws IOException {
-        write(out, result, null, List.of(), 0);
-    }
-
     /**
      * @param extra fields written first (webhook_v2's {@code type} and {@code timestamp}), may be null
      * @param urls  where the outputs were uploaded; empty to inline them as base64

@@ -4,6 +4,7 @@ import org.comfyapi.server.log.Log;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -25,8 +26,7 @@ public final class CachedDownloads {
     public DownloadCache.Entry get(URI url, Optional<Auth> auth) throws IOException {
         DownloadCache.Entry entry = cache.get(url, (u, destination) -> {
             try {
-                DownloadResult result = remote.download(u, destination, auth);
-                return new DownloadCache.Fetched(result.size(), result.contentType(), result.filename());
+                return remote.download(u, destination, auth);
             } catch (DownloadException e) {
                 throw new IOException(e.getMessage(), e);
             }
@@ -38,7 +38,7 @@ public final class CachedDownloads {
     /** Makes {@code target} hold the file at {@code url}; an existing target is kept unless this call downloaded anew. */
     public DownloadCache.Entry into(URI url, Optional<Auth> auth, Path target) throws IOException {
         DownloadCache.Entry entry = get(url, auth);
-        if (entry.downloaded() || !java.nio.file.Files.exists(target)) {
+        if (entry.downloaded() || !Files.exists(target)) {
             DownloadCache.link(entry.path(), target);
             LOG.debug("linked", "url", Urls.redact(url), "target", target);
         }

@@ -40,11 +40,7 @@ public final class DownloadCache {
     /** Streams one URL into a file; the answer's headers help name it. */
     @FunctionalInterface
     public interface Source {
-        Fetched fetch(URI url, Path destination) throws IOException;
-    }
-
-    /** What a download told us: its size, and the type and name the server gave. */
-    public record Fetched(long size, Optional<String> contentType, Optional<String> dispositionName) {
+        DownloadResult fetch(URI url, Path destination) throws IOException;
     }
 
     /** A cached file and whether this call downloaded it. */
@@ -101,12 +97,12 @@ public final class DownloadCache {
         Path part = dir.resolve(key + ".part-" + UUID.randomUUID());
         long started = System.currentTimeMillis();
         try {
-            Fetched fetched = source.fetch(url, part);
+            DownloadResult fetched = source.fetch(url, part);
             String extension = extension(url, fetched);
             Path target = dir.resolve(extension.isEmpty() ? key : key + "." + extension);
             move(part, target);
             Entry entry = new Entry(target, true, Files.size(target), System.currentTimeMillis() - started);
-            urls.put(target, Urls.redact(url));
+            if (maxBytes > 0) urls.put(target, Urls.redact(url)); // only eviction reports it
             evict(target);
             return entry;
         } finally {
@@ -201,12 +197,12 @@ public final class DownloadCache {
     }
 
     /** From the URL path, else Content-Disposition, else Content-Type. */
-    static String extension(URI url, Fetched fetched) {
+    static String extension(URI url, DownloadResult fetched) {
         String path = url.getPath() == null ? "" : url.getPath();
         Matcher m = EXTENSION.matcher(path.substring(path.lastIndexOf('/') + 1));
         if (m.find()) return m.group(1).toLowerCase(Locale.ROOT);
-        if (fetched.dispositionName().isPresent()) {
-            Matcher d = EXTENSION.matcher(fetched.dispositionName().get());
+        if (fetched.filename().isPresent()) {
+            Matcher d = EXTENSION.matcher(fetched.filename().get());
             if (d.find()) return d.group(1).toLowerCase(Locale.ROOT);
         }
         return fetched.contentType().map(MediaTypes::extensionFor).orElse("");

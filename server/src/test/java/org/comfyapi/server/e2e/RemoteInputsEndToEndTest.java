@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -54,15 +55,13 @@ class RemoteInputsEndToEndTest {
         S3ProxyServer s3Server = S3ProxyServer.get();
         s3 = s3Server.client();
         s3Server.bucket(s3, BUCKET);
-        server = TestServer.start(home, Map.of(
-                "AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY,
-                "AWS_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY,
-                "AWS_REGION", "us-east-1",
-                "AWS_ENDPOINT_URL", s3Server.endpoint,
+        Map<String, String> env = new HashMap<>(s3Server.awsEnv());
+        env.putAll(Map.of(
                 "HTTP_AUTH_HEADER_NAME", "X-Env-Key",
                 "HTTP_AUTH_HEADER_VALUE", "env-secret",
                 "SYSTEM_WEBHOOK_URL", events.url("/system"),
                 "SYSTEM_WEBHOOK_EVENTS", "storage.file_downloaded"));
+        server = TestServer.start(home, env);
     }
 
     @AfterAll

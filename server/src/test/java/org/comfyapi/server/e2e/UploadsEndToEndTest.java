@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,16 +56,14 @@ class UploadsEndToEndTest {
         if (!azure.exists()) azure.create();
         puts = new FileServer();
         receiver = new WebhookReceiver();
-        server = TestServer.start(home, Map.of(
-                "AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY,
-                "AWS_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY,
-                "AWS_REGION", "us-east-1",
-                "AWS_ENDPOINT_URL", s3Server.endpoint,
+        Map<String, String> env = new HashMap<>(s3Server.awsEnv());
+        env.putAll(Map.of(
                 "AZURE_STORAGE_CONNECTION_STRING", azurite.connectionString(),
                 "HTTP_AUTH_HEADER_NAME", "X-Upload-Key",
                 "HTTP_AUTH_HEADER_VALUE", "upload-secret",
                 "SYSTEM_WEBHOOK_URL", receiver.url("/system"),
                 "SYSTEM_WEBHOOK_EVENTS", "storage.file_uploaded"));
+        server = TestServer.start(home, env);
     }
 
     @AfterAll

@@ -27,7 +27,7 @@ class DownloadCacheTest {
         return (url, destination) -> {
             calls.incrementAndGet();
             Files.write(destination, content);
-            return new DownloadCache.Fetched(content.length, Optional.empty(), Optional.empty());
+            return new DownloadResult(content.length, Optional.empty(), Optional.empty());
         };
     }
 
@@ -57,11 +57,11 @@ class DownloadCacheTest {
         DownloadCache cache = new DownloadCache(dir, 0);
         DownloadCache.Source disposition = (url, d) -> {
             Files.write(d, new byte[]{1});
-            return new DownloadCache.Fetched(1, Optional.of("image/png"), Optional.of("photo.JPG"));
+            return new DownloadResult(1, Optional.of("image/png"), Optional.of("photo.JPG"));
         };
         DownloadCache.Source type = (url, d) -> {
             Files.write(d, new byte[]{1});
-            return new DownloadCache.Fetched(1, Optional.of("image/webp; q=1"), Optional.empty());
+            return new DownloadResult(1, Optional.of("image/webp; q=1"), Optional.empty());
         };
         assertThat(cache.get(URI.create("https://h/a.png"), disposition).path().toString()).endsWith(".png");
         assertThat(cache.get(URI.create("https://h/download?id=1"), disposition).path().toString()).endsWith(".jpg");
@@ -86,7 +86,7 @@ class DownloadCacheTest {
                 throw new IOException(e);
             }
             Files.write(destination, new byte[]{7});
-            return new DownloadCache.Fetched(1, Optional.empty(), Optional.empty());
+            return new DownloadResult(1, Optional.empty(), Optional.empty());
         };
         URI url = URI.create("https://h/shared.bin");
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {

@@ -248,13 +248,7 @@ class HttpDownloadTest {
 
     @Test
     void stalledBodyTimesOut() throws Exception {
-        try (RawServer raw = new RawServer(socket -> {
-            OutputStream out = socket.getOutputStream();
-            out.write("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n".getBytes());
-            out.write(new byte[1000]);
-            out.flush();
-            Thread.sleep(10_000);
-        })) {
+        try (RawServer raw = RawServer.stalled(100_000, 1000)) {
             assertThatThrownBy(() -> files.download(raw.url("/stall.bin"), destination, Optional.empty()))
                     .isInstanceOf(DownloadException.class)
                     .hasMessageContaining("timed out: no data for")
@@ -300,13 +294,7 @@ class HttpDownloadTest {
 
     @Test
     void interruptingTheCallerStopsTheDownload() throws Exception {
-        try (RawServer raw = new RawServer(socket -> {
-            OutputStream out = socket.getOutputStream();
-            out.write("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n".getBytes());
-            out.write(new byte[1000]);
-            out.flush();
-            Thread.sleep(10_000);
-        })) {
+        try (RawServer raw = RawServer.stalled(100_000, 1000)) {
             var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
             Thread worker = Thread.ofVirtual().start(() -> {
                 try {

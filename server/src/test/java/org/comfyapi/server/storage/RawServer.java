@@ -21,12 +21,21 @@ public final class RawServer implements AutoCloseable {
 
     /** Answers 200 declaring {@code declared} bytes of {@code contentType}, sends {@code sent} of them, and hangs up. */
     public static RawServer cutOff(String contentType, int declared, int sent) throws IOException {
+        return partial("Content-Type: " + contentType + "\r\n", declared, sent, 0);
+    }
+
+    /** Answers 200 declaring {@code declared} bytes, sends {@code sent} of them, then goes silent for 10 s. */
+    public static RawServer stalled(int declared, int sent) throws IOException {
+        return partial("", declared, sent, 10_000);
+    }
+
+    private static RawServer partial(String headers, int declared, int sent, long silentMillis) throws IOException {
         return new RawServer(socket -> {
             OutputStream out = socket.getOutputStream();
-            out.write(("HTTP/1.1 200 OK\r\nContent-Type: " + contentType + "\r\nContent-Length: " + declared
-                    + "\r\n\r\n").getBytes());
+            out.write(("HTTP/1.1 200 OK\r\n" + headers + "Content-Length: " + declared + "\r\n\r\n").getBytes());
             out.write(new byte[sent]);
             out.flush();
+            if (silentMillis > 0) Thread.sleep(silentMillis);
         });
     }
 

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * s3proxy (an S3 API over an in-memory jclouds blobstore) as a child JVM, shared by every test in
@@ -42,6 +43,12 @@ public final class S3ProxyServer {
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                 .build();
+    }
+
+    /** The environment that points the server's S3 client at this server, with its keys. */
+    public Map<String, String> awsEnv() {
+        return Map.of("AWS_ACCESS_KEY_ID", ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", SECRET_KEY,
+                "AWS_REGION", "us-east-1", "AWS_ENDPOINT_URL", endpoint);
     }
 
     /** Creates {@code bucket} unless it exists. */

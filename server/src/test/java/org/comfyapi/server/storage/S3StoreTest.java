@@ -41,11 +41,7 @@ class S3StoreTest {
         s3 = S3ProxyServer.get();
         admin = s3.client();
         s3.bucket(admin, BUCKET);
-        files = new RemoteFiles(StorageSettings.fromEnv(Map.of(
-                        "AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY,
-                        "AWS_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY,
-                        "AWS_REGION", "us-east-1",
-                        "AWS_ENDPOINT_URL", s3.endpoint))
+        files = new RemoteFiles(StorageSettings.fromEnv(s3.awsEnv())
                 .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(10))
                 .withMultipart(5 * MB, 5 * MB));
     }
@@ -172,13 +168,9 @@ class S3StoreTest {
 
     @Test
     void stalledObjectBodyTimesOut() throws Exception {
-        try (RawServer raw = new RawServer(socket -> {
-            var out = socket.getOutputStream();
-            out.write("HTTP/1.1 200 OK\r\nContent-Length: 200000\r\n\r\n".getBytes());
-            out.write(new byte[1000]);
-            out.flush();
-            Thread.sleep(10_000);
-        }); RemoteFiles quick = new RemoteFiles(StorageSettings.fromEnv(Map.of()).withTimeouts(Duration.ofSeconds(1), Duration.ofMillis(700)))) {
+        try (RawServer raw = RawServer.stalled(200_000, 1000);
+             RemoteFiles quick = new RemoteFiles(StorageSettings.fromEnv(Map.of())
+                     .withTimeouts(Duration.ofSeconds(1), Duration.ofMillis(700)))) {
             Auth keys = new Auth.S3Keys("a", "b", Optional.empty(), Optional.empty(), Optional.of(raw.url("").toString()));
             assertThatThrownBy(() -> quick.download(URI.create("s3://bucket/stall.bin"), dir.resolve("stall.tmp"), Optional.of(keys)))
                     .isInstanceOf(DownloadException.class)
