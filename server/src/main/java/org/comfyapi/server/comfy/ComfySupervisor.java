@@ -4,6 +4,7 @@ import org.comfyapi.server.config.Config;
 import org.comfyapi.server.log.Log;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.IntConsumer;
 
 /**
@@ -59,6 +60,17 @@ public final class ComfySupervisor implements AutoCloseable {
         return p != null && p.isAlive();
     }
 
+    /** Why a prompt in flight is lost, in the same words whether the exit or a liveness check notices first. */
+    public Optional<String> lostBecause() {
+        ComfyProcess p = process;
+        if (p == null) return Optional.of("ComfyUI is not running");
+        return p.isAlive() ? Optional.empty() : Optional.of(lostMessage(p.exitCode()));
+    }
+
+    private static String lostMessage(int code) {
+        return "ComfyUI exited with code " + code + " while running the prompt";
+    }
+
     private void launchAndWait() {
         ComfyProcess launched = ComfyProcess.launch(config.cmd(), config.comfyHome());
         process = launched;
@@ -93,7 +105,7 @@ public final class ComfySupervisor implements AutoCloseable {
         if (stopping || gone != process) return;
         ready = false;
         int code = gone.exitCode();
-        events.loseAll("ComfyUI exited with code " + code + " while running the prompt");
+        events.loseAll(lostMessage(code));
         if (!config.alwaysRestartComfyui()) {
             LOG.error("ComfyUI exited; stopping the server (ALWAYS_RESTART_COMFYUI=false)", "code", code);
             onFatalExit.accept(code == 0 ? 1 : code);

@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Queues a graph at ComfyUI and waits for its end: from the websocket when it tells us, from
@@ -31,7 +31,7 @@ public final class ComfyRunner {
 
     private final ComfyClient client;
     private final ComfyEvents events;
-    private final BooleanSupplier comfyAlive;
+    private final Supplier<Optional<String>> comfyLost;
     private final Map<String, String> running = new ConcurrentHashMap<>();
     private final Map<String, String> requestIds = java.util.Collections.synchronizedMap(
             new java.util.LinkedHashMap<>(256, 0.75f, false) {
@@ -41,10 +41,10 @@ public final class ComfyRunner {
                 }
             });
 
-    public ComfyRunner(ComfyClient client, ComfyEvents events, BooleanSupplier comfyAlive) {
+    public ComfyRunner(ComfyClient client, ComfyEvents events, Supplier<Optional<String>> comfyLost) {
         this.client = client;
         this.events = events;
-        this.comfyAlive = comfyAlive;
+        this.comfyLost = comfyLost;
     }
 
     public ComfyRun run(String requestId, ObjectNode graph) throws InterruptedException {
@@ -95,8 +95,9 @@ public final class ComfyRunner {
         while (true) {
             PromptOutcome outcome = watch.await(HISTORY_POLL_MS);
             if (outcome == null) {
-                if (!comfyAlive.getAsBoolean()) {
-                    outcome = new PromptOutcome.Lost("ComfyUI is not running");
+                Optional<String> lost = comfyLost.get();
+                if (lost.isPresent()) {
+                    outcome = new PromptOutcome.Lost(lost.get());
                 } else {
                     try {
                         outcome = outcomeFromHistory(comfyId).orElse(null);
