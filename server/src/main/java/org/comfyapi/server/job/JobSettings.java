@@ -1,0 +1,19 @@
+package org.comfyapi.server.job;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * @param retention   how long a finished job is kept ({@code JOB_RETENTION_S}, default 3600)
+ * @param maxRetained most finished jobs kept, oldest out first ({@code JOB_RETENTION_MAX}, default 10000)
+ * @param keptRoot    where async outputs are kept, one folder per job ({@code CACHE_DIR/jobs})
+ */
+public record JobSettings(Duration retention, int maxRetained, Path keptRoot) {
+    public static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
+    /** Events a subscriber may have unread before progress is skipped (half) or it is dropped (all). */
+    public static final int SUBSCRIBER_CAPACITY = 256;
+
+    public static JobSettings defaults(Path cacheDir) {
+        return new JobSettings(Duration.ofSeconds(3600), 10_000, cacheDir.resolve("jobs"));
+    }
+}
