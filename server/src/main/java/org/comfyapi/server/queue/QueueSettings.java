@@ -1,6 +1,7 @@
 package org.comfyapi.server.queue;
 
 import org.comfyapi.server.config.ConfigException;
+import org.comfyapi.server.config.Env;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -8,7 +9,6 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -30,8 +30,8 @@ public record QueueSettings(
         int maxAttempts,
         Optional<String> resultsUrl) {
 
-    public static Optional<QueueSettings> fromEnv(Map<String, String> env) {
-        Optional<String> url = value(env, "QUEUE_URL");
+    public static Optional<QueueSettings> fromEnv(Env env) {
+        Optional<String> url = env.optional("QUEUE_URL");
         if (url.isEmpty()) return Optional.empty();
         URI uri = parseUri(url.get());
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
@@ -49,7 +49,7 @@ public record QueueSettings(
             if (!rawUser.isEmpty()) user = Optional.of(decode(rawUser));
             if (!rawPassword.isEmpty()) password = Optional.of(decode(rawPassword));
         }
-        String name = value(env, "QUEUE_NAME").orElse("comfyui-api");
+        String name = env.string("QUEUE_NAME", "comfyui-api");
         if (!name.matches("[A-Za-z0-9._:{}-]+")) {
             throw new ConfigException("QUEUE_NAME", "use letters, digits and . _ : { } - only");
         }
@@ -61,10 +61,10 @@ public record QueueSettings(
                 password,
                 database(uri),
                 name,
-                integer(env, "QUEUE_PREFETCH", 1, 1, 1000),
-                Duration.ofSeconds(integer(env, "QUEUE_CLAIM_IDLE_S", 30, 1, 86_400)),
-                integer(env, "QUEUE_MAX_ATTEMPTS", 3, 1, 100),
-                value(env, "QUEUE_RESULTS_URL").map(QueueSettings::resultsUrl)));
+                env.intRange("QUEUE_PREFETCH", 1, 1, 1000),
+                Duration.ofSeconds(env.intRange("QUEUE_CLAIM_IDLE_S", 30, 1, 86_400)),
+                env.intRange("QUEUE_MAX_ATTEMPTS", 3, 1, 100),
+                env.optional("QUEUE_RESULTS_URL").map(QueueSettings::resultsUrl)));
     }
 
     /** The URL without its password, for logs. */
@@ -126,24 +126,5 @@ public record QueueSettings(
 
     private static String decode(String raw) {
         return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
-    }
-
-    private static Optional<String> value(Map<String, String> env, String name) {
-        String value = env.get(name);
-        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
-    }
-
-    private static int integer(Map<String, String> env, String name, int fallback, int min, int max) {
-        Optional<String> value = value(env, name);
-        if (value.isEmpty()) return fallback;
-        try {
-            int parsed = Integer.parseInt(value.get());
-            if (parsed < min || parsed > max) {
-                throw new ConfigException(name, "must be between " + min + " and " + max + ", got " + parsed);
-            }
-            return parsed;
-        } catch (NumberFormatException e) {
-            throw new ConfigException(name, "must be a whole number, got \"" + value.get() + "\"");
-        }
     }
 }

@@ -1,5 +1,6 @@
 package org.comfyapi.server.queue;
 
+import org.comfyapi.server.config.Env;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -255,7 +256,7 @@ class QueueConsumerTest {
         env.put("QUEUE_URL", redis.url());
         env.put("QUEUE_NAME", name);
         env.put("QUEUE_CLAIM_IDLE_S", String.valueOf(claimIdleSeconds));
-        QueueSettings settings = QueueSettings.fromEnv(env).orElseThrow();
+        QueueSettings settings = QueueSettings.fromEnv(new Env(env)).orElseThrow();
         RedisClient consumerClient = Redis.open(settings, "test");
         clients.add(consumerClient);
         QueueConsumer consumer = new QueueConsumer(consumerClient, settings, "instance-" + consumers.size(),

@@ -1,5 +1,6 @@
 package org.comfyapi.server.queue;
 
+import org.comfyapi.server.config.Env;
 import org.comfyapi.server.config.ConfigException;
 import org.junit.jupiter.api.Test;
 
@@ -12,13 +13,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class QueueSettingsTest {
     @Test
     void unsetQueueUrlMeansNoQueueMode() {
-        assertThat(QueueSettings.fromEnv(Map.of("QUEUE_NAME", "x"))).isEmpty();
-        assertThat(QueueSettings.fromEnv(Map.of("QUEUE_URL", "  "))).isEmpty();
+        assertThat(QueueSettings.fromEnv(new Env(Map.of("QUEUE_NAME", "x")))).isEmpty();
+        assertThat(QueueSettings.fromEnv(new Env(Map.of("QUEUE_URL", "  ")))).isEmpty();
     }
 
     @Test
     void defaultsFollowTheSpec() {
-        QueueSettings settings = QueueSettings.fromEnv(Map.of("QUEUE_URL", "redis://redis.internal")).orElseThrow();
+        QueueSettings settings = QueueSettings.fromEnv(new Env(Map.of("QUEUE_URL", "redis://redis.internal"))).orElseThrow();
         assertThat(settings.host()).isEqualTo("redis.internal");
         assertThat(settings.port()).isEqualTo(6379);
         assertThat(settings.tls()).isFalse();
@@ -36,13 +37,13 @@ class QueueSettingsTest {
 
     @Test
     void readsUserPasswordDatabaseAndTls() {
-        QueueSettings settings = QueueSettings.fromEnv(Map.of(
+        QueueSettings settings = QueueSettings.fromEnv(new Env(Map.of(
                 "QUEUE_URL", "rediss://worker:s%40cret+pw@cache.example.com:6380/2",
                 "QUEUE_NAME", "video-jobs",
                 "QUEUE_PREFETCH", "2",
                 "QUEUE_CLAIM_IDLE_S", "5",
                 "QUEUE_MAX_ATTEMPTS", "4",
-                "QUEUE_RESULTS_URL", "s3://bucket/results/")).orElseThrow();
+                "QUEUE_RESULTS_URL", "s3://bucket/results/"))).orElseThrow();
         assertThat(settings.tls()).isTrue();
         assertThat(settings.host()).isEqualTo("cache.example.com");
         assertThat(settings.port()).isEqualTo(6380);
@@ -58,14 +59,14 @@ class QueueSettingsTest {
 
     @Test
     void aPasswordWithoutUserIsThePassword() {
-        QueueSettings settings = QueueSettings.fromEnv(Map.of("QUEUE_URL", "redis://:hunter2@localhost:7000")).orElseThrow();
+        QueueSettings settings = QueueSettings.fromEnv(new Env(Map.of("QUEUE_URL", "redis://:hunter2@localhost:7000"))).orElseThrow();
         assertThat(settings.user()).isEmpty();
         assertThat(settings.password()).contains("hunter2");
     }
 
     @Test
     void thePasswordNeverShowsInTextForLogs() {
-        QueueSettings settings = QueueSettings.fromEnv(Map.of("QUEUE_URL", "redis://u:hunter2@localhost:7000/1")).orElseThrow();
+        QueueSettings settings = QueueSettings.fromEnv(new Env(Map.of("QUEUE_URL", "redis://u:hunter2@localhost:7000/1"))).orElseThrow();
         assertThat(settings.redactedUrl()).isEqualTo("redis://u:***@localhost:7000/1");
         assertThat(settings.toString()).doesNotContain("hunter2");
     }
@@ -85,7 +86,7 @@ class QueueSettingsTest {
     }
 
     private static void assertError(Map<String, String> env, String variable, String hint) {
-        assertThatThrownBy(() -> QueueSettings.fromEnv(env))
+        assertThatThrownBy(() -> QueueSettings.fromEnv(new Env(env)))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith(variable + ":")
                 .hasMessageContaining(hint);

@@ -1,5 +1,6 @@
 package org.comfyapi.server.queue;
 
+import org.comfyapi.server.config.Env;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.comfyapi.server.job.JobConflictException;
 import org.comfyapi.server.job.JobEvent;
@@ -188,7 +189,7 @@ class RedisJobStoreTest {
     }
 
     private JobRegistry registry(String instance, int maxRetained) {
-        QueueSettings settings = QueueSettings.fromEnv(Map.of("QUEUE_URL", redis.url(), "QUEUE_NAME", keys.name()))
+        QueueSettings settings = QueueSettings.fromEnv(new Env(Map.of("QUEUE_URL", redis.url(), "QUEUE_NAME", keys.name())))
                 .orElseThrow();
         RedisClient instanceClient = Redis.open(settings, instance);
         RedisJobStore store = new RedisJobStore(instanceClient, keys, Duration.ofHours(1), 16);
