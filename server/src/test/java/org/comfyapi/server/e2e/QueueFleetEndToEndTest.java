@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.comfyapi.server.queue.RedisServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Queue mode end to end: three server processes, each launching its own simulator, on one real
  * redis-server. Jobs go in through the API and straight through XADD; instances die, Redis goes away.
  */
+@Disabled("until queue mode is wired into the server (phase 2)")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class QueueFleetEndToEndTest {
     private static final String QUEUE = "fleet";
