@@ -53,7 +53,8 @@ public final class BenchMain {
         if (o.has("memory")) sections.add(new Memory());
         if (o.has("conversion")) sections.add(new Conversion());
         if (o.has("startup")) sections.add(new Startup());
-        boolean needsSimulator = sections.stream().anyMatch(s -> !(s instanceof Conversion));
+        if (o.has("queue")) sections.add(new Fleet());
+        boolean needsSimulator = sections.stream().anyMatch(s -> !(s instanceof Conversion) && !(s instanceof Fleet));
         try (Child sim = needsSimulator ? Child.simulator(o.simulatorJar(), home, work.resolve("logs"), "-Xmx4g") : null) {
             env.simulator = sim;
             for (Section s : sections) {
