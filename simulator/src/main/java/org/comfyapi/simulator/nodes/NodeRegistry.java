@@ -16,7 +16,8 @@ public final class NodeRegistry {
         return new NodeRegistry(List.of(new KSampler(), new CheckpointLoaderSimple(), new ClipTextEncode(), new VaeDecode(),
                 new EmptyLatentImage(), new SaveImage(), new PreviewImage(), new LoadImage(), new LoadImageMask(),
                 new ImageScale(), new ImageInvert(), new EmptyImage(), new LoraLoader(), new VaeLoader(),
-                new SaveAnimatedWebp(), new SimulatorFault()));
+                new SaveAnimatedWebp(), new SimulatorFault(), Primitive.string(), Primitive.integer(), Primitive.floating(),
+                Primitive.bool(), new PreviewAny()));
     }
 
     public NodeType get(String name) {
