@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Arrays;
 
 /** ImagePadForOutpaint: grey (0.5) borders and a mask that is 1 outside the image and feathered (quadratically) inside it. */
 public final class ImagePadForOutpaint extends NodeType {
@@ -50,7 +51,7 @@ public final class ImagePadForOutpaint extends NodeType {
         int nh = h + top + bottom;
         ImageBatch padded = batch.map(img -> {
             Planes p = Planes.zeros(nw, nh);
-            for (float[] c : p.rgb()) java.util.Arrays.fill(c, 0.5f);
+            for (float[] c : p.rgb()) Arrays.fill(c, 0.5f);
             Planes src = Planes.of(img);
             for (int c = 0; c < 3; c++) {
                 for (int y = 0; y < h; y++) System.arraycopy(src.rgb()[c], y * w, p.rgb()[c], (y + top) * nw + left, w);
@@ -58,7 +59,7 @@ public final class ImagePadForOutpaint extends NodeType {
             return p.toImage();
         });
         float[] mask = new float[nw * nh];
-        java.util.Arrays.fill(mask, 1.0f);
+        Arrays.fill(mask, 1.0f);
         boolean feather = feathering > 0 && feathering * 2 < h && feathering * 2 < w;
         for (int i = 0; i < h; i++) {
             for (int j = 0; j < w; j++) {

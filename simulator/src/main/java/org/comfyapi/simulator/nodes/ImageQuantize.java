@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.Arrays;
 
 /**
  * ImageQuantize: at most {@code colors} colours. An image that already has few enough colours is unchanged (as with PIL);
@@ -133,7 +134,7 @@ public final class ImageQuantize extends NodeType {
             int shift = 16 - 8 * channel;
             Integer[] sorted = new Integer[box.length];
             for (int i = 0; i < box.length; i++) sorted[i] = box[i];
-            java.util.Arrays.sort(sorted, Comparator.comparingInt(p -> (p >> shift) & 0xff));
+            Arrays.sort(sorted, Comparator.comparingInt(p -> (p >> shift) & 0xff));
             int mid = box.length / 2;
             int[] a = new int[mid];
             int[] b = new int[box.length - mid];
