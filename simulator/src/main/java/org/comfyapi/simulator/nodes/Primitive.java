@@ -6,7 +6,7 @@ import java.util.List;
 
 /** The V3-schema primitives of comfy_extras.nodes_primitive: PrimitiveString/Int/Float/Boolean pass their widget value on. */
 public final class Primitive extends NodeType {
-    /** sys.maxsize on a 64-bit CPython. */
+    /** sys.maxsize on a 64-bit CPython. The V3 serializer keeps every option that is not None (String's multiline=False). */
     private static final long MAXSIZE = Long.MAX_VALUE;
 
     private final String name;
@@ -22,7 +22,7 @@ public final class Primitive extends NodeType {
     }
 
     public static Primitive string() {
-        return new Primitive("PrimitiveString", "String", "STRING", Spec.opts());
+        return new Primitive("PrimitiveString", "String", "STRING", Spec.opts().put("multiline", false));
     }
 
     public static Primitive integer() {
