@@ -36,7 +36,7 @@ public final class Simulator implements AutoCloseable {
         paths.createDirectories();
         NodeRegistry registry = NodeRegistry.standard();
         NodeEnv env = new NodeEnv(paths, config.stepMs(), config.disableMetadata(), config.hangOnPrompt(),
-                config.previewMethod(), config.previewSize());
+                config.previewMethod(), config.previewSize(), config.nodeMs());
         ServerState state = new ServerState();
         InterruptFlag interrupt = new InterruptFlag();
         HttpApi[] api = new HttpApi[1];
