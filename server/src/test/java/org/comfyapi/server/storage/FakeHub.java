@@ -9,7 +9,6 @@ import com.sun.net.httpserver.HttpServer;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -57,7 +56,7 @@ public final class FakeHub implements AutoCloseable {
         this.token = token;
         this.multipartAbove = multipartAbove;
         this.chunkSize = chunkSize;
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server = HttpServer.create(new InetSocketAddress(0), 0);
         server.createContext("/", exchange -> {
             try (exchange) {
                 requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath());
@@ -72,6 +71,11 @@ public final class FakeHub implements AutoCloseable {
 
     public String endpoint() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** Where LFS bytes go: another origin than the Hub, as S3 is for the real one, so the token must not follow. */
+    private String storage() {
+        return "http://localhost:" + server.getAddress().getPort();
     }
 
     /** The committed bytes of {@code path}, or null. */
@@ -97,7 +101,7 @@ public final class FakeHub implements AutoCloseable {
             }
             batch(exchange, JSON.readTree(body));
         } else if (path.startsWith("/lfs/") || path.startsWith("/lfs-part/") || path.startsWith("/lfs-complete/")) {
-            if (exchange.getRequestHeaders().containsKey("Authorization")) {
+            if (!path.startsWith("/lfs-complete/") && exchange.getRequestHeaders().containsKey("Authorization")) {
                 send(exchange, 400, JSON.createObjectNode().put("error", "the Hub token leaked to LFS storage"));
                 return;
             }
@@ -153,10 +157,10 @@ public final class FakeHub implements AutoCloseable {
                 ObjectNode upload = actions.putObject("upload").put("href", endpoint() + "/lfs-complete/" + oid);
                 ObjectNode header = upload.putObject("header").put("chunk_size", String.valueOf(chunkSize));
                 for (int i = 1; i <= (size + chunkSize - 1) / chunkSize; i++) {
-                    header.put(String.format("%05d", i), endpoint() + "/lfs-part/" + oid + "/" + i);
+                    header.put(String.format("%05d", i), storage() + "/lfs-part/" + oid + "/" + i);
                 }
             } else {
-                actions.putObject("upload").put("href", endpoint() + "/lfs/" + oid).putObject("header").put("X-Lfs-Key", "k1");
+                actions.putObject("upload").put("href", storage() + "/lfs/" + oid).putObject("header").put("X-Lfs-Key", "k1");
                 actions.putObject("verify").put("href", endpoint() + "/lfs-verify").putObject("header").put("X-Verify", "v");
             }
         }
