@@ -31,6 +31,8 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.IntStream;
 
 /**
  * Puts one file into a Hugging Face Hub repository as one commit, the way the Hub's own clients do:
@@ -47,6 +49,9 @@ final class HubCommit {
     private static final int SAMPLE_BYTES = 512;
     /** Multiple of 3, so every chunk but the last encodes without padding. */
     private static final int BASE64_CHUNK = 3 * 16 * 1024;
+
+    private static final ReentrantLock[] BRANCH_LOCKS = IntStream.range(0, 32).mapToObj(i -> new ReentrantLock())
+            .toArray(ReentrantLock[]::new);
 
     private final StorageSettings settings;
     private final URI endpoint;
@@ -87,7 +92,15 @@ final class HubCommit {
         }
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api + "/commit/" + revision))
                 .header("Content-Type", "application/x-ndjson");
-        expectOk(send(request, "POST", body, true, call), "commit", call);
+        // outputs upload in parallel; their commits to one branch go one at a time rather than race on the Hub
+        ReentrantLock branch = BRANCH_LOCKS[Math.floorMod((target.repoType() + target.repo() + "@" + target.revision()).hashCode(),
+                BRANCH_LOCKS.length)];
+        branch.lock();
+        try {
+            expectOk(send(request, "POST", body, true, call), "commit", call);
+        } finally {
+            branch.unlock();
+        }
     }
 
     /** "lfs" or "regular", as the Hub decides from the file's first bytes, size and the repository's rules. */

@@ -227,6 +227,15 @@ class UploadsEndToEndTest {
     }
 
     @Test
+    void aRefusedHubCommitIs502NamingHfUpload() throws Exception {
+        TestServer.Response response = post(id(), Graphs.invert(0x202020, 8, 8, "hfd"), "\"hf_upload\": {\"repo\": \"denied/repo\"}");
+        assertThat(response.status()).as(response.body()).isEqualTo(502);
+        assertThat(response.json().path("location").asText()).isEqualTo("hf_upload");
+        assertThat(response.json().path("error").asText()).contains("HTTP 403").contains("rights to create a commit");
+        assertThat(response.body()).doesNotContain("hf_e2e_token");
+    }
+
+    @Test
     void badUploadTargetsAre400BeforeAnythingRuns() throws Exception {
         Map<String, String> cases = Map.of(
                 "\"s3\": {\"prefix\": \"x/\"}", "s3.bucket",

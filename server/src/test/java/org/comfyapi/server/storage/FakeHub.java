@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
  * A loopback Hugging Face Hub that speaks the upload API the way the real one does: preupload,
  * the LFS batch API (basic and multipart), verify, and the NDJSON commit. It checks the bearer
  * token on Hub calls, that the token never reaches LFS storage URLs, and the NDJSON shape; it keeps
- * committed files and serves them back at their {@code resolve} URLs.
+ * committed files and serves them back at their {@code resolve} URLs. Repositories under
+ * {@code denied/} refuse commits with 403.
  */
 public final class FakeHub implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -90,6 +91,10 @@ public final class FakeHub implements AutoCloseable {
         Matcher m;
         if (method.equals("POST") && (m = API.matcher(path)).matches()) {
             if (!authorized(exchange)) return;
+            if (m.group(2).startsWith("denied/")) {
+                send(exchange, 403, JSON.createObjectNode().put("error", "You don't have the rights to create a commit on " + m.group(2)));
+                return;
+            }
             String revision = URLDecoder.decode(m.group(4), StandardCharsets.UTF_8);
             if (m.group(3).equals("preupload")) preupload(exchange, body);
             else commit(exchange, m.group(1), m.group(2), revision, body);
