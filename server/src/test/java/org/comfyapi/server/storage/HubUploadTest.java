@@ -70,7 +70,7 @@ class HubUploadTest {
 
     @Test
     void textGoesInlineAsBase64ToADatasetBranch() throws Exception {
-        byte[] text = "{\"seed\": 42, \"note\": \"ünïcode\"}\n".repeat(50).getBytes(StandardCharsets.UTF_8);
+        byte[] text = "{\"seed\": 42, \"note\": \"ünïcode\"}\n".repeat(3000).getBytes(StandardCharsets.UTF_8); // several base64 chunks
         String url = files.upload(file("meta.json", text), "meta.json",
                 new UploadTarget.HfRepo("me/data", "dataset", "refs/pr/1", "", false), Optional.empty());
 
