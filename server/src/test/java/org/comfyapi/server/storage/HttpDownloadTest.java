@@ -269,8 +269,8 @@ class HttpDownloadTest {
     @Test
     void huggingFaceUrlsAreRecognised() {
         StorageSettings none = StorageSettings.fromEnv(Map.of());
-        assertThat(RemoteFiles.isHuggingFace(URI.create("https://huggingface.co/org/repo/resolve/main/x.safetensors"), none)).isTrue();
-        assertThat(RemoteFiles.isHuggingFace(URI.create("https://huggingface.co.evil.net/x"), none)).isFalse();
+        assertThat(HuggingFaceStore.isHuggingFace(URI.create("https://huggingface.co/org/repo/resolve/main/x.safetensors"), none)).isTrue();
+        assertThat(HuggingFaceStore.isHuggingFace(URI.create("https://huggingface.co.evil.net/x"), none)).isFalse();
         assertThat(RemoteFiles.isRemote("S3://b/k")).isTrue();
         assertThat(RemoteFiles.isRemote("image.png")).isFalse();
     }
