@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.comfyapi.server.config.ConfigLoader;
+import org.comfyapi.server.config.Config;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -45,7 +45,7 @@ import java.util.stream.IntStream;
 final class HubCommit {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String LFS_JSON = "application/vnd.git-lfs+json";
-    private static final String USER_AGENT = "comfyui-api/" + ConfigLoader.VERSION;
+    private static final String USER_AGENT = "comfyui-api/" + Config.VERSION;
     private static final int SAMPLE_BYTES = 512;
     /** Multiple of 3, so every chunk but the last encodes without padding. */
     private static final int BASE64_CHUNK = 3 * 16 * 1024;
