@@ -2,7 +2,6 @@ package org.comfyapi.server.comfy;
 
 import com.sun.net.httpserver.HttpServer;
 import org.comfyapi.server.config.Config;
-import org.comfyapi.server.config.ConfigLoader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -70,7 +69,7 @@ class ComfySupervisorTest {
     private ComfySupervisor supervisor(String script, boolean restart, int tries, int port) throws IOException {
         Path file = Files.writeString(home.resolve("comfy.sh"), script);
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Config config = ConfigLoader.load(Map.of(
+        Config config = Config.load(Map.of(
                 "CMD", file.toString(),
                 "COMFY_HOME", home.toString(),
                 "COMFYUI_PORT_HOST", String.valueOf(port),
@@ -79,7 +78,7 @@ class ComfySupervisorTest {
                 "STARTUP_CHECK_MAX_TRIES", String.valueOf(tries),
                 "HOME", home.toString()));
         events = new ComfyEvents("client", URI.create("ws://127.0.0.1:" + port + "/ws"));
-        supervisor = new ComfySupervisor(config, new ComfyClient(URI.create("http://127.0.0.1:" + port)), events,
+        supervisor = new ComfySupervisor(config.comfy(), new ComfyClient(URI.create("http://127.0.0.1:" + port)), events,
                 fatal::complete);
         return supervisor;
     }
