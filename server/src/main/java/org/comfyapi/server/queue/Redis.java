@@ -1,10 +1,15 @@
 package org.comfyapi.server.queue;
 
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import redis.clients.jedis.CommandObject;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.executors.CommandExecutor;
+import redis.clients.jedis.executors.DefaultCommandExecutor;
+import redis.clients.jedis.providers.PooledConnectionProvider;
 
 import java.time.Duration;
 
@@ -37,10 +42,41 @@ public final class Redis {
         pool.setMaxWait(Duration.ofSeconds(5));
         pool.setTestOnBorrow(false);
         pool.setJmxEnabled(false);
+        PooledConnectionProvider connections = new PooledConnectionProvider(
+                new HostAndPort(settings.host(), settings.port()), config.build(), pool);
         return RedisClient.builder()
-                .hostAndPort(new HostAndPort(settings.host(), settings.port()))
-                .clientConfig(config.build())
-                .poolConfig(pool)
+                .connectionProvider(connections)
+                .commandExecutor(new FreshAfterFailure(connections))
                 .build();
+    }
+
+    /**
+     * After Redis restarts, every idle pooled connection is dead. A command that fails on one empties
+     * the pool and is sent once more on a new connection, so the first command after a restart works
+     * and only a Redis that is really down shows as an error.
+     */
+    private static final class FreshAfterFailure implements CommandExecutor {
+        private final PooledConnectionProvider connections;
+        private final DefaultCommandExecutor executor;
+
+        FreshAfterFailure(PooledConnectionProvider connections) {
+            this.connections = connections;
+            this.executor = new DefaultCommandExecutor(connections);
+        }
+
+        @Override
+        public <T> T executeCommand(CommandObject<T> command) {
+            try {
+                return executor.executeCommand(command);
+            } catch (JedisConnectionException stale) {
+                connections.getPool().clear();
+                return executor.executeCommand(command);
+            }
+        }
+
+        @Override
+        public void close() {
+            executor.close();
+        }
     }
 }

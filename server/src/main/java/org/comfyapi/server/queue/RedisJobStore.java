@@ -71,11 +71,21 @@ public final class RedisJobStore implements JobStore {
             return old
             """;
 
+    /** A job Redis lost (a restart without persistence) while this instance had it: written again as it is here. */
+    private static final String CREATE_LOST = """
+            redis.call('HSET', KEYS[1], 'v', '1', 'id', ARGV[1])
+            redis.call('ZADD', KEYS[2], 'NX', 0, ARGV[1])
+            return 1
+            """;
+
     private final UnifiedJedis redis;
     private final QueueKeys keys;
     private final Duration retention;
     private final int subscriberCapacity;
     private final Set<Thread> readers = ConcurrentHashMap.newKeySet();
+    private final Map<String, JobState> lastKnown = new ConcurrentHashMap<>();
+    private final Map<String, JobState> unsynced = new ConcurrentHashMap<>();
+    private Thread flusher;
     private volatile boolean closed;
 
     public RedisJobStore(UnifiedJedis redis, QueueKeys keys, Duration retention, int subscriberCapacity) {
@@ -93,20 +103,45 @@ public final class RedisJobStore implements JobStore {
             args.add(k);
             args.add(v);
         });
-        List<?> reply = (List<?>) redis.eval(CREATE, List.of(keys.job(job.id()), finished(), keys.events(job.id()), all()), args);
+        List<?> reply;
+        try {
+            reply = (List<?>) redis.eval(CREATE, List.of(keys.job(job.id()), finished(), keys.events(job.id()), all()), args);
+        } catch (JedisException e) {
+            throw unavailable(e);
+        }
         if ("conflict".equals(text(reply.get(0)))) {
             throw new JobConflictException(job.id(), JobStatus.fromWire(text(reply.get(1))).orElse(JobStatus.QUEUED));
         }
+        unsynced.remove(job.id());
         return JobCodec.state(pairs((List<?>) reply.get(1)));
     }
 
     @Override
     public Optional<JobState> get(String id) {
-        return JobCodec.state(redis.hgetAll(keys.job(id)));
+        JobState behind = unsynced.get(id);
+        if (behind != null) return Optional.of(behind);
+        try {
+            return JobCodec.state(redis.hgetAll(keys.job(id)));
+        } catch (JedisException e) {
+            throw unavailable(e);
+        }
     }
 
     @Override
     public Optional<JobState> update(String id, UnaryOperator<JobState> change) {
+        JobState behind = unsynced.get(id);
+        if (behind != null) return Optional.of(writeBehind(id, change.apply(behind)));
+        try {
+            return compareAndSet(id, change);
+        } catch (JedisException e) {
+            JobState known = lastKnown.get(id);
+            if (known == null) throw unavailable(e);
+            LOG.warn("Redis unreachable; keeping the job's state here until it is back", "id", id, "error", String.valueOf(e));
+            return Optional.of(writeBehind(id, change.apply(known)));
+        }
+    }
+
+    private Optional<JobState> compareAndSet(String id, UnaryOperator<JobState> change) {
         while (true) {
             Map<String, String> fields = redis.hgetAll(keys.job(id));
             Optional<JobState> current = JobCodec.state(fields);
@@ -114,18 +149,70 @@ public final class RedisJobStore implements JobStore {
             JobState before = current.get();
             JobState after = change.apply(before);
             if (after == before || after.equals(before)) return current;
-            List<String> args = new ArrayList<>();
-            args.add(fields.getOrDefault(JobCodec.VERSION, ""));
-            args.add(after.status().isFinal() ? "1" : "0");
-            args.add(Long.toString(after.finishedAt()));
-            args.add(id);
-            args.add(Long.toString(retention.toSeconds() + 60));
-            JobCodec.fields(after).forEach((k, v) -> {
-                args.add(k);
-                args.add(v);
-            });
-            Object written = redis.eval(UPDATE, List.of(keys.job(id), finished()), args);
-            if (written instanceof Long n && n == 1) return Optional.of(after);
+            Object written = redis.eval(UPDATE, List.of(keys.job(id), finished()),
+                    updateArgs(fields.getOrDefault(JobCodec.VERSION, ""), id, after));
+            if (written instanceof Long n && n == 1) {
+                remember(after);
+                return Optional.of(after);
+            }
+        }
+    }
+
+    private List<String> updateArgs(String version, String id, JobState after) {
+        List<String> args = new ArrayList<>();
+        args.add(version);
+        args.add(after.status().isFinal() ? "1" : "0");
+        args.add(Long.toString(after.finishedAt()));
+        args.add(id);
+        args.add(Long.toString(retention.toSeconds() + 60));
+        JobCodec.fields(after).forEach((k, v) -> {
+            args.add(k);
+            args.add(v);
+        });
+        return args;
+    }
+
+    /** Jobs this instance is changing: their last state, to go on with while Redis is unreachable. */
+    private void remember(JobState state) {
+        if (state.status().isFinal()) lastKnown.remove(state.id());
+        else lastKnown.put(state.id(), state);
+    }
+
+    private JobState writeBehind(String id, JobState state) {
+        unsynced.put(id, state);
+        lastKnown.put(id, state);
+        synchronized (unsynced) {
+            if (flusher == null || !flusher.isAlive()) flusher = Thread.ofVirtual().name("job-store-flush").start(this::flush);
+        }
+        return state;
+    }
+
+    /** Writes the states kept here during an outage once Redis answers again (theirs win over what Redis had). */
+    private void flush() {
+        Backoff backoff = new Backoff();
+        try {
+            while (!closed && !unsynced.isEmpty()) {
+                try {
+                    for (Map.Entry<String, JobState> e : Map.copyOf(unsynced).entrySet()) {
+                        String version = redis.hget(keys.job(e.getKey()), JobCodec.VERSION);
+                        if (version == null) {
+                            redis.eval(CREATE_LOST, List.of(keys.job(e.getKey()), all()), List.of(e.getKey()));
+                            version = "1";
+                        }
+                        Object written = redis.eval(UPDATE, List.of(keys.job(e.getKey()), finished()),
+                                updateArgs(version, e.getKey(), e.getValue()));
+                        if (written instanceof Long n && n == 1) {
+                            unsynced.remove(e.getKey(), e.getValue());
+                            remember(e.getValue());
+                        }
+                    }
+                    backoff.reset();
+                } catch (JedisException e) {
+                    Thread.sleep(backoff.next());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -133,16 +220,26 @@ public final class RedisJobStore implements JobStore {
     public void publish(String id, JobEvent event) {
         if (event.kind() == JobEvent.Kind.COMMENT) return;
         String stream = keys.events(id);
-        redis.xadd(stream, XAddParams.xAddParams().maxLen(EVENTS_MAX_LEN).approximateTrimming(),
-                Map.of("name", event.name(), "data", event.data(), "kind", event.kind().name()));
-        if (event.isTerminal()) redis.expire(stream, retention.toSeconds() + 60);
+        try {
+            redis.xadd(stream, XAddParams.xAddParams().maxLen(EVENTS_MAX_LEN).approximateTrimming(),
+                    Map.of("name", event.name(), "data", event.data(), "kind", event.kind().name()));
+            if (event.isTerminal()) redis.expire(stream, retention.toSeconds() + 60);
+        } catch (JedisException e) {
+            // subscribers elsewhere see the final state when they next look; progress is not worth a wait
+            LOG.debug("Job event not published: Redis unreachable", "id", id, "event", event.name());
+        }
     }
 
     @Override
     public Optional<JobSubscription> subscribe(String id) {
-        List<?> snapshot = (List<?>) redis.eval("""
-                return {redis.call('HGETALL', KEYS[1]), redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)}
-                """, List.of(keys.job(id), keys.events(id)), List.of());
+        List<?> snapshot;
+        try {
+            snapshot = (List<?>) redis.eval("""
+                    return {redis.call('HGETALL', KEYS[1]), redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)}
+                    """, List.of(keys.job(id), keys.events(id)), List.of());
+        } catch (JedisException e) {
+            throw unavailable(e);
+        }
         Optional<JobState> state = JobCodec.state(pairs((List<?>) snapshot.get(0)));
         if (state.isEmpty()) return Optional.empty();
         List<?> last = (List<?>) snapshot.get(1);
@@ -210,6 +307,15 @@ public final class RedisJobStore implements JobStore {
 
     @Override
     public List<JobState> expire(long finishedBefore, int keepAtMost) {
+        try {
+            return expireShared(finishedBefore, keepAtMost);
+        } catch (JedisException e) {
+            LOG.debug("Job expiry skipped: Redis unreachable", "error", String.valueOf(e));
+            return List.of();
+        }
+    }
+
+    private List<JobState> expireShared(long finishedBefore, int keepAtMost) {
         List<String> ids = new ArrayList<>(redis.zrangeByScore(finished(), Double.NEGATIVE_INFINITY, finishedBefore - 1));
         long over = redis.zcard(finished()) - ids.size() - keepAtMost;
         if (over > 0) {
@@ -226,13 +332,21 @@ public final class RedisJobStore implements JobStore {
 
     @Override
     public int size() {
-        return (int) Math.min(Integer.MAX_VALUE, redis.zcard(all()));
+        try {
+            return (int) Math.min(Integer.MAX_VALUE, redis.zcard(all()));
+        } catch (JedisException e) {
+            throw unavailable(e);
+        }
     }
 
     @Override
     public void close() {
         closed = true;
         readers.forEach(Thread::interrupt);
+    }
+
+    private static RuntimeException unavailable(JedisException e) {
+        return new QueueUnavailableException(e);
     }
 
     private String finished() {

@@ -2,6 +2,7 @@ package org.comfyapi.server.queue;
 
 import org.comfyapi.server.config.Env;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.comfyapi.server.job.InMemoryJobStore;
 import org.comfyapi.server.job.JobConflictException;
 import org.comfyapi.server.job.JobEvent;
 import org.comfyapi.server.job.JobOutput;
@@ -29,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -186,6 +188,60 @@ class RedisJobStoreTest {
             for (Future<?> f : done) f.get();
         }
         assertThat(second.get("busy").orElseThrow().outputs()).hasSize(40);
+    }
+
+    @Test
+    void changesMadeWhileRedisIsDownReachOtherInstancesWhenItIsBack() throws Exception {
+        first.accept("outage");
+        first.running("outage");
+        redis.stop();
+        try {
+            first.progress("outage", new Progress("3", "KSampler", 2, 4));
+            first.output("outage", new JobOutput("9", "o.png", "image/png", 5, "s3://b/o.png"));
+            first.finish("outage", JobStatus.COMPLETED, null, null);
+            assertThat(first.get("outage").orElseThrow().status()).isEqualTo(JobStatus.COMPLETED);
+        } finally {
+            redis.start();
+        }
+        await(() -> second.get("outage").map(j -> j.status() == JobStatus.COMPLETED).orElse(false));
+        assertThat(second.get("outage").orElseThrow().outputs()).extracting(JobOutput::filename).containsExactly("o.png");
+        assertThat(client.ttl(keys.job("outage"))).isPositive();
+    }
+
+    @Test
+    void whileRedisIsDownNewJobsAreKeptOnTheInstanceThatRunsThem() throws Exception {
+        QueueSettings settings = QueueSettings.fromEnv(new Env(Map.of("QUEUE_URL", redis.url(), "QUEUE_NAME", keys.name())))
+                .orElseThrow();
+        RedisClient instanceClient = Redis.open(settings, "fleet");
+        open.add(instanceClient);
+        JobRegistry fleet = new JobRegistry(new FleetJobStore(new InMemoryJobStore(16),
+                new RedisJobStore(instanceClient, keys, Duration.ofHours(1), 16)),
+                new JobSettings(Duration.ofHours(1), 100, dir.resolve("kept-fleet-" + keys.name())), now::get);
+        open.add(fleet);
+        fleet.accept("shared-job");
+        redis.stop();
+        try {
+            fleet.accept("local-job");
+            fleet.running("local-job");
+            fleet.finish("local-job", JobStatus.COMPLETED, null, null);
+            assertThat(fleet.get("local-job").orElseThrow().status()).isEqualTo(JobStatus.COMPLETED);
+            try (JobSubscription sub = fleet.subscribe("local-job").orElseThrow()) {
+                assertThat(sub.next(Duration.ofSeconds(1)).name()).isEqualTo("status");
+                assertThat(sub.next(Duration.ofSeconds(1)).name()).isEqualTo("completed");
+            }
+        } finally {
+            redis.start();
+        }
+        assertThat(fleet.get("shared-job").orElseThrow().status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(second.get("local-job")).isEmpty();
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("timed out");
+            Thread.sleep(20);
+        }
     }
 
     private JobRegistry registry(String instance, int maxRetained) {

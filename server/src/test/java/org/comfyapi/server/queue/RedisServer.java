@@ -1,5 +1,6 @@
 package org.comfyapi.server.queue;
 
+import org.comfyapi.server.config.Env;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -43,9 +45,9 @@ public final class RedisServer implements AutoCloseable {
         return "redis://127.0.0.1:" + port;
     }
 
-    /** A client for the test's own checks; the caller closes it. */
+    /** A client for the test's own checks, recovering from restarts as the server's does; the caller closes it. */
     public RedisClient client() {
-        return RedisClient.create("127.0.0.1", port);
+        return Redis.open(QueueSettings.fromEnv(new Env(Map.of("QUEUE_URL", url()))).orElseThrow(), "test");
     }
 
     public synchronized void start() throws IOException, InterruptedException {
