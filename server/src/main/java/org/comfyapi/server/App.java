@@ -15,9 +15,10 @@ import org.comfyapi.server.prompt.InputResolver;
 import org.comfyapi.server.prompt.OutputCollector;
 import org.comfyapi.server.prompt.OutputConverter;
 import org.comfyapi.server.prompt.OutputUploader;
-import org.comfyapi.server.prompt.PromptDelivery;
+import org.comfyapi.server.prompt.PromptPipeline;
 import org.comfyapi.server.prompt.PromptPreprocessor;
 import org.comfyapi.server.prompt.PromptService;
+import org.comfyapi.server.prompt.RunListener;
 import org.comfyapi.server.storage.CachedDownloads;
 import org.comfyapi.server.storage.DownloadCache;
 import org.comfyapi.server.storage.ModelDownloads;
@@ -86,9 +87,10 @@ public final class App implements AutoCloseable {
         PromptService prompts = new PromptService(new PromptPreprocessor(config.prependFilenames()), inputs, runner,
                 new OutputCollector(dirs.output(), dirs.temp()), new OutputConverter(ImageConverter::new));
         OutputUploader uploader = new OutputUploader(remote, storageEvents);
-        PromptDelivery delivery = new PromptDelivery(prompts, uploader, sender, dirs.cache().resolve("spool"));
+        PromptPipeline pipeline = new PromptPipeline(prompts, uploader, sender, dirs.cache().resolve("spool"),
+                RunListener.NONE);
         Readiness readiness = new Readiness(supervisor, workflows, events, client, config.http().maxQueueDepth());
-        this.http = new HttpApi(config.http(), prompts, delivery, uploader, catalog, models, readiness,
+        this.http = new HttpApi(config.http(), pipeline, catalog, models, readiness,
                 new OpenApiDocument(Config.VERSION), workflows);
         Warmup warmup = new Warmup(config.warmup(), web, prompts);
         this.startup = new Startup(config, client, events, supervisor, catalog, models, workflows, warmup, http, readiness);

@@ -1,7 +1,7 @@
 package org.comfyapi.server.storage;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.comfyapi.server.http.ApiException;
+import org.comfyapi.server.error.BadInput;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -36,14 +36,14 @@ public sealed interface UploadTarget {
     static Optional<UploadTarget> fromRequest(JsonNode body) {
         JsonNode hf = body.get("hf_upload");
         if (hf != null && !hf.isNull()) {
-            throw ApiException.badRequest("hf_upload is not supported yet: use s3, azure_blob_upload or http_upload", "hf_upload");
+            throw new BadInput("hf_upload is not supported yet: use s3, azure_blob_upload or http_upload", "hf_upload");
         }
         UploadTarget found = null;
         for (String field : new String[] {"s3", "azure_blob_upload", "http_upload"}) {
             JsonNode json = body.get(field);
             if (json == null || json.isNull()) continue;
             if (found != null) {
-                throw ApiException.badRequest("Only one of s3, azure_blob_upload and http_upload may be given", field);
+                throw new BadInput("Only one of s3, azure_blob_upload and http_upload may be given", field);
             }
             found = parse(field, json);
         }
@@ -51,12 +51,12 @@ public sealed interface UploadTarget {
     }
 
     static UploadTarget parse(String field, JsonNode json) {
-        if (!json.isObject()) throw ApiException.badRequest(field + " must be an object", field);
+        if (!json.isObject()) throw new BadInput(field + " must be an object", field);
         boolean async = bool(json, "async", field);
         return switch (field) {
             case "s3" -> {
                 String bucket = text(json, "bucket", field, true);
-                if (!bucket.matches("[a-zA-Z0-9._-]{1,255}")) throw ApiException.badRequest("bucket is not a valid S3 bucket name", field + ".bucket");
+                if (!bucket.matches("[a-zA-Z0-9._-]{1,255}")) throw new BadInput("bucket is not a valid S3 bucket name", field + ".bucket");
                 yield new S3(bucket, text(json, "prefix", field, false), async);
             }
             case "azure_blob_upload" -> new AzureBlob(text(json, "container", field, true),
@@ -69,7 +69,7 @@ public sealed interface UploadTarget {
                         throw new URISyntaxException(prefix, "not http(s)");
                     }
                 } catch (URISyntaxException e) {
-                    throw ApiException.badRequest("url_prefix must be an http(s) URL", field + ".url_prefix");
+                    throw new BadInput("url_prefix must be an http(s) URL", field + ".url_prefix");
                 }
                 yield new HttpPut(prefix, async);
             }
@@ -80,18 +80,18 @@ public sealed interface UploadTarget {
     private static String text(JsonNode json, String name, String field, boolean required) {
         JsonNode value = json.get(name);
         if (value == null || value.isNull()) {
-            if (required) throw ApiException.badRequest(name + " is required", field + "." + name);
+            if (required) throw new BadInput(name + " is required", field + "." + name);
             return "";
         }
-        if (!value.isTextual()) throw ApiException.badRequest(name + " must be a string", field + "." + name);
-        if (required && value.asText().isBlank()) throw ApiException.badRequest(name + " must not be empty", field + "." + name);
+        if (!value.isTextual()) throw new BadInput(name + " must be a string", field + "." + name);
+        if (required && value.asText().isBlank()) throw new BadInput(name + " must not be empty", field + "." + name);
         return value.asText();
     }
 
     private static boolean bool(JsonNode json, String name, String field) {
         JsonNode value = json.get(name);
         if (value == null || value.isNull()) return false;
-        if (!value.isBoolean()) throw ApiException.badRequest(name + " must be true or false", field + "." + name);
+        if (!value.isBoolean()) throw new BadInput(name + " must be true or false", field + "." + name);
         return value.asBoolean();
     }
 }
