@@ -2,6 +2,7 @@ package org.comfyapi.server.storage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.comfyapi.server.error.BadInput;
+import org.comfyapi.server.net.HttpUrls;
 
 import java.util.Locale;
 import java.util.Optional;
@@ -77,15 +78,7 @@ public sealed interface Auth {
     }
 
     private static String checkEndpoint(String endpoint, String location) {
-        if (!endpoint.startsWith("http://") && !endpoint.startsWith("https://")) {
-            throw new BadInput("endpoint must be an http(s) URL", location);
-        }
-        try {
-            java.net.URI uri = new java.net.URI(endpoint);
-            if (uri.getHost() == null) throw new java.net.URISyntaxException(endpoint, "no host");
-        } catch (java.net.URISyntaxException e) {
-            throw new BadInput("endpoint must be an http(s) URL", location);
-        }
+        if (HttpUrls.parse(endpoint).isEmpty()) throw new BadInput("endpoint must be an http(s) URL", location);
         return endpoint;
     }
 

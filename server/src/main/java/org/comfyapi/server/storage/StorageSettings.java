@@ -1,6 +1,7 @@
 package org.comfyapi.server.storage;
 
 import org.comfyapi.server.config.ConfigException;
+import org.comfyapi.server.net.HttpUrls;
 
 import java.time.Duration;
 import java.util.Map;
@@ -99,10 +100,7 @@ public record StorageSettings(
     private static Optional<String> endpoint(Map<String, String> env, String name) {
         Optional<String> value = get(env, name);
         value.ifPresent(v -> {
-            try {
-                java.net.URI uri = new java.net.URI(v);
-                if (uri.getHost() == null || !uri.getScheme().matches("(?i)https?")) throw new java.net.URISyntaxException(v, "not http(s)");
-            } catch (java.net.URISyntaxException e) {
+            if (HttpUrls.parse(v).isEmpty()) {
                 throw new ConfigException(name, "must be an http(s) URL such as http://127.0.0.1:9000");
             }
         });
