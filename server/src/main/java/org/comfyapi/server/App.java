@@ -50,6 +50,11 @@ public final class App implements AutoCloseable {
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
     public App(Config config, StorageSettings storage, IntConsumer fatalExit) {
+        this(config, storage, RunListener.NONE, fatalExit);
+    }
+
+    /** As above, with {@code listener} told about every stage of every request. */
+    public App(Config config, StorageSettings storage, RunListener listener, IntConsumer fatalExit) {
         Directories dirs = config.dirs();
         ComfyClient client = new ComfyClient(config.comfy().baseUri());
         this.workflows = new WorkflowHost(dirs.workflows(), WorkflowLimits.defaults(), Duration.ofMinutes(5),
@@ -88,7 +93,7 @@ public final class App implements AutoCloseable {
                 new OutputCollector(dirs.output(), dirs.temp()), new OutputConverter(ImageConverter::new));
         OutputUploader uploader = new OutputUploader(remote, storageEvents);
         PromptPipeline pipeline = new PromptPipeline(prompts, uploader, sender, dirs.cache().resolve("spool"),
-                RunListener.NONE);
+                listener);
         Readiness readiness = new Readiness(supervisor, workflows, events, client, config.http().maxQueueDepth());
         this.http = new HttpApi(config.http(), pipeline, catalog, models, readiness,
                 new OpenApiDocument(Config.VERSION), workflows);

@@ -58,6 +58,7 @@ public final class ComfyRunner {
         running.put(requestId, comfyId);
         requestIds.put(comfyId, requestId);
         try {
+            listener.sent(requestId, comfyId); // before the POST: frames may overtake its answer
             ComfyClient.Queued queued = queue(graph, comfyId);
             if (!queued.promptId().equals(comfyId)) {
                 events.unwatch(comfyId);
@@ -66,9 +67,9 @@ public final class ComfyRunner {
                 watch.listen(message -> listener.frame(requestId, message));
                 running.put(requestId, comfyId);
                 requestIds.put(comfyId, requestId);
+                listener.sent(requestId, comfyId);
             }
             LOG.debug("queued", "request_id", requestId, "prompt_id", comfyId, "number", queued.number());
-            listener.queued(requestId, comfyId);
             return await(requestId, comfyId, watch);
         } finally {
             running.remove(requestId);
