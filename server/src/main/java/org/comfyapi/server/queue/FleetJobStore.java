@@ -1,5 +1,6 @@
 package org.comfyapi.server.queue;
 
+import org.comfyapi.server.error.Unavailable;
 import org.comfyapi.server.job.InMemoryJobStore;
 import org.comfyapi.server.job.JobConflictException;
 import org.comfyapi.server.job.JobEvent;
@@ -35,7 +36,7 @@ public final class FleetJobStore implements JobStore {
         if (here.isPresent() && !here.get().status().isFinal()) throw new JobConflictException(job.id(), here.get().status());
         try {
             return shared.create(job);
-        } catch (QueueUnavailableException e) {
+        } catch (Unavailable e) {
             LOG.warn("Redis unreachable; this job is kept on this instance only", "id", job.id());
             return local.create(job);
         }
@@ -74,7 +75,7 @@ public final class FleetJobStore implements JobStore {
     public int size() {
         try {
             return local.size() + shared.size();
-        } catch (QueueUnavailableException e) {
+        } catch (Unavailable e) {
             return local.size();
         }
     }

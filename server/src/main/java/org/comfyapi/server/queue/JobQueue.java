@@ -1,5 +1,6 @@
 package org.comfyapi.server.queue;
 
+import org.comfyapi.server.error.Unavailable;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
@@ -19,7 +20,7 @@ public final class JobQueue {
 
     /**
      * @return the stream entry id
-     * @throws QueueUnavailableException when Redis cannot be reached
+     * @throws Unavailable when Redis cannot be reached
      */
     public String add(String route, String body) {
         Map<String, String> fields = new LinkedHashMap<>();
@@ -28,7 +29,7 @@ public final class JobQueue {
         try {
             return redis.xadd(keys.stream(), StreamEntryID.NEW_ENTRY, fields).toString();
         } catch (JedisException e) {
-            throw new QueueUnavailableException(e);
+            throw Redis.unreachable(e);
         }
     }
 }

@@ -1,17 +1,20 @@
 package org.comfyapi.server.queue;
 
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import org.comfyapi.server.error.Unavailable;
 import redis.clients.jedis.CommandObject;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.executors.CommandExecutor;
 import redis.clients.jedis.executors.DefaultCommandExecutor;
 import redis.clients.jedis.providers.PooledConnectionProvider;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Opens the pooled Redis client for queue mode. Jedis is blocking: each call parks a virtual thread,
@@ -21,7 +24,18 @@ public final class Redis {
     /** Longest BLOCK any caller uses; the socket allows a margin beyond it before calling the server gone. */
     public static final Duration MAX_BLOCK = Duration.ofSeconds(5);
 
+    /** How long a client refused while Redis is unreachable should wait before trying again. */
+    public static final Duration RETRY_AFTER = Duration.ofSeconds(5);
+
     private Redis() {}
+
+    /** Redis cannot be reached: a 503 with Retry-After at the edge, naming the queue. */
+    public static Unavailable unreachable(JedisException cause) {
+        Unavailable error = new Unavailable("The job queue is unavailable (Redis cannot be reached); try again shortly",
+                "queue", Optional.of(RETRY_AFTER));
+        error.initCause(cause);
+        return error;
+    }
 
     public static RedisClient open(QueueSettings settings, String clientName) {
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()

@@ -346,7 +346,7 @@ public final class RedisJobStore implements JobStore {
     }
 
     private static RuntimeException unavailable(JedisException e) {
-        return new QueueUnavailableException(e);
+        return Redis.unreachable(e);
     }
 
     private String finished() {
