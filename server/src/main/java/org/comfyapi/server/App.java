@@ -19,6 +19,12 @@ import org.comfyapi.server.prompt.PromptPipeline;
 import org.comfyapi.server.prompt.PromptPreprocessor;
 import org.comfyapi.server.prompt.PromptService;
 import org.comfyapi.server.prompt.RunListener;
+import org.comfyapi.server.queue.PipelineJobRunner;
+import org.comfyapi.server.queue.QueueCapacity;
+import org.comfyapi.server.queue.QueueMode;
+import org.comfyapi.server.queue.QueueSettings;
+import org.comfyapi.server.queue.QueuedJobRunner;
+import org.comfyapi.server.queue.Redis;
 import org.comfyapi.server.storage.CachedDownloads;
 import org.comfyapi.server.storage.DownloadCache;
 import org.comfyapi.server.storage.ModelDownloads;
@@ -36,6 +42,7 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.IntConsumer;
@@ -48,6 +55,11 @@ public final class App implements AutoCloseable {
     private final WorkflowHost workflows;
     private final Startup startup;
     private final List<AutoCloseable> closeables = new ArrayList<>();
+    /** How long SIGTERM waits for queued jobs running here to be delivered and acknowledged. */
+    private static final Duration QUEUE_DRAIN = Duration.ofSeconds(25);
+    private final QueueMode queueMode;
+    private final QueuedJobRunner queueRunner;
+    private final QueueCapacity queueCapacity;
 
     public App(Config config, StorageSettings storage, IntConsumer fatalExit) {
         this(config, storage, RunListener.NONE, fatalExit);
@@ -55,6 +67,12 @@ public final class App implements AutoCloseable {
 
     /** As above, with {@code listener} told about every stage of every request. */
     public App(Config config, StorageSettings storage, RunListener listener, IntConsumer fatalExit) {
+        this(config, storage, Optional.empty(), listener, fatalExit);
+    }
+
+    /** As above, in queue mode when {@code queue} is given (SPEC 10.4). */
+    public App(Config config, StorageSettings storage, Optional<QueueSettings> queue, RunListener listener,
+               IntConsumer fatalExit) {
         Directories dirs = config.dirs();
         ComfyClient client = new ComfyClient(config.comfy().baseUri());
         this.workflows = new WorkflowHost(dirs.workflows(), WorkflowLimits.defaults(), Duration.ofMinutes(5),
@@ -97,6 +115,17 @@ public final class App implements AutoCloseable {
         Readiness readiness = new Readiness(supervisor, workflows, events, client, config.http().maxQueueDepth());
         this.http = new HttpApi(config.http(), pipeline, catalog, models, readiness,
                 new OpenApiDocument(Config.VERSION), workflows);
+        if (queue.isPresent()) {
+            QueueSettings settings = queue.get();
+            this.queueMode = new QueueMode(settings, Redis.open(settings, "comfyui-api"), pipeline);
+            this.queueRunner = new PipelineJobRunner(pipeline, workflows, id -> Optional.empty(), settings.resultsUrl());
+            this.queueCapacity = () -> readiness.ready() ? Math.max(0, events.queueRemaining()) : Integer.MAX_VALUE;
+            http.useQueue(queueMode);
+        } else {
+            this.queueMode = null;
+            this.queueRunner = null;
+            this.queueCapacity = null;
+        }
         Warmup warmup = new Warmup(config.warmup(), web, prompts);
         this.startup = new Startup(config, client, events, supervisor, catalog, models, workflows, warmup, http, readiness);
     }
@@ -104,6 +133,7 @@ public final class App implements AutoCloseable {
     /** Starts everything; throws when ComfyUI never comes up or the warmup fails. */
     public void start() throws Exception {
         startup.run();
+        if (queueMode != null) queueMode.start(queueRunner, queueCapacity);
     }
 
     public int port() {
@@ -116,6 +146,14 @@ public final class App implements AutoCloseable {
 
     @Override
     public void close() {
+        if (queueMode != null) {
+            try {
+                queueMode.drain(QUEUE_DRAIN);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            queueMode.close();
+        }
         http.close();
         workflows.close();
         events.close();

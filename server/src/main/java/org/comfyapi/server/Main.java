@@ -2,8 +2,13 @@ package org.comfyapi.server;
 
 import org.comfyapi.server.config.Config;
 import org.comfyapi.server.config.ConfigException;
+import org.comfyapi.server.config.Env;
 import org.comfyapi.server.log.Log;
+import org.comfyapi.server.prompt.RunListener;
+import org.comfyapi.server.queue.QueueSettings;
 import org.comfyapi.server.storage.StorageSettings;
+
+import java.util.Optional;
 
 /** Entry point: read the environment, start, and stop ComfyUI with us on SIGTERM/SIGINT. */
 public final class Main {
@@ -13,9 +18,11 @@ public final class Main {
     public static void main(String[] args) {
         Config config;
         StorageSettings storage;
+        Optional<QueueSettings> queue;
         try {
             config = Config.load(System.getenv());
             storage = StorageSettings.fromEnv(System.getenv());
+            queue = QueueSettings.fromEnv(new Env(System.getenv()));
         } catch (ConfigException e) {
             System.err.println("Invalid configuration: " + e.getMessage());
             System.exit(2);
@@ -23,7 +30,7 @@ public final class Main {
         }
         Log.configure(config.log().level(), config.log().json());
         Log log = Log.get("main");
-        App app = new App(config, storage, code -> {
+        App app = new App(config, storage, queue, RunListener.NONE, code -> {
             log.error("exiting", "code", code);
             System.exit(code);
         });

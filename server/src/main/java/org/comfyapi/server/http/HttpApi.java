@@ -19,6 +19,7 @@ import org.comfyapi.server.json.RequestFields;
 import org.comfyapi.server.log.Log;
 import org.comfyapi.server.prompt.PromptPipeline;
 import org.comfyapi.server.prompt.PromptRequest;
+import org.comfyapi.server.queue.QueueMode;
 import org.comfyapi.server.storage.ModelDownloads;
 import org.comfyapi.server.workflow.Generated;
 import org.comfyapi.server.workflow.WorkflowEndpoint;
@@ -54,6 +55,7 @@ public final class HttpApi implements AutoCloseable {
     private final BodyReader bodies;
     private final SwaggerUi swagger = new SwaggerUi();
     private final WorkflowHost workflows;
+    private volatile QueueMode queue;
     private Javalin app;
 
     public HttpApi(HttpSettings config, PromptPipeline prompts, ModelCatalog models, ModelDownloads modelDownloads, Probes probes, OpenApiDocument docs,
@@ -138,7 +140,9 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private void prompt(Context ctx) throws InterruptedException, IOException {
-        run(ctx, PromptRequest.parse(bodies.json(ctx)));
+        JsonNode json = bodies.json(ctx);
+        ObjectNode received = asReceived(json);
+        run(ctx, PromptRequest.parse(json), received);
     }
 
     /**
@@ -159,13 +163,25 @@ public final class HttpApi implements AutoCloseable {
         LOG.debug("workflow prompt generated", "route", endpoint.route(), "js_us", (System.nanoTime() - started) / 1000);
         body.set("input", generated.input());
         body.set("prompt", generated.prompt());
-        run(ctx, PromptRequest.parse(body));
+        ObjectNode received = asReceived(body);
+        run(ctx, PromptRequest.parse(body), received);
+    }
+
+    /** Queue mode: the body as it must travel to the instance that runs it (parsing takes credentials out). */
+    private ObjectNode asReceived(JsonNode json) {
+        return queue != null && json instanceof ObjectNode object ? object.deepCopy() : null;
+    }
+
+    /** In queue mode, asynchronous requests go to the shared queue instead of running here. */
+    public void useQueue(QueueMode queue) {
+        this.queue = queue;
     }
 
     /** The one way a request runs, from /prompt and the workflow endpoints alike. */
-    private void run(Context ctx, PromptRequest request) throws InterruptedException, IOException {
+    private void run(Context ctx, PromptRequest request, ObjectNode received) throws InterruptedException, IOException {
         if (request.isAsync()) {
-            prompts.submit(request);
+            if (queue != null) queue.enqueue(request, received);
+            else prompts.submit(request);
             ObjectNode accepted = request.body().deepCopy();
             accepted.put("status", "ok");
             accepted.put("id", request.id());

@@ -1,12 +1,14 @@
 package org.comfyapi.server.prompt;
 
 import org.comfyapi.server.error.RequestError;
+import org.comfyapi.server.error.UpstreamFailure;
 import org.comfyapi.server.log.Log;
 import org.comfyapi.server.webhook.WebhookSender;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Runs and delivers every request, in both modes: synchronous requests get their result written to
@@ -15,6 +17,8 @@ import java.nio.file.Path;
  */
 public final class PromptPipeline {
     private static final Log LOG = Log.get("prompt.delivery");
+    /** The location of the errors that mean ComfyUI itself was lost or unreachable. */
+    private static final String COMFYUI = "comfyui";
 
     /** Opens the response body once a result is ready to write (the status is set then). */
     public interface ResponseBody {
@@ -74,16 +78,61 @@ public final class PromptPipeline {
         return prompts.interrupt(requestId);
     }
 
+    /**
+     * Checks and preprocesses an asynchronous request without running it: in queue mode it runs on
+     * whichever instance takes it from the queue. A bad request is a {@code BadInput}.
+     */
+    public void check(PromptRequest request) {
+        prompts.prepare(request);
+    }
+
+    /**
+     * Runs a request taken from the job queue on this thread and delivers it as {@link #submit} would.
+     * When ComfyUI is lost under it, nothing is delivered or reported as failed, so that the queue can run
+     * it again; then the error is returned. Otherwise empty: delivered, as a success or as a failure.
+     */
+    public Optional<String> runQueued(PromptRequest request) throws InterruptedException {
+        PreparedPrompt prepared;
+        PromptResult result;
+        try {
+            prepared = accept(request);
+            result = prompts.run(prepared, listener);
+            listener.finished(result);
+        } catch (UpstreamFailure e) {
+            if (COMFYUI.equals(e.location())) return Optional.of(e.getMessage());
+            listener.failed(request, e);
+            webhooks.failed(request, userMessage(e));
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            listener.failed(request, e);
+            webhooks.failed(request, userMessage(e));
+            return Optional.empty();
+        }
+        deliver(result);
+        return Optional.empty();
+    }
+
+    /** A queued request that will not run again: reported failed and {@code prompt.failed} sent. */
+    public void failQueued(PromptRequest request, String error) throws InterruptedException {
+        listener.failed(request, new UpstreamFailure(error, "queue"));
+        webhooks.failed(request, error);
+    }
+
     private void runAndDeliver(PreparedPrompt prepared) throws InterruptedException {
         PromptRequest request = prepared.request();
         PromptResult result;
-        OutputUploader.Uploaded uploaded;
         try {
             result = run(prepared);
         } catch (RuntimeException e) {
             webhooks.failed(request, userMessage(e));
             return;
         }
+        deliver(result);
+    }
+
+    private void deliver(PromptResult result) throws InterruptedException {
+        PromptRequest request = result.request();
+        OutputUploader.Uploaded uploaded;
         try {
             try {
                 uploaded = upload(result);

@@ -255,13 +255,13 @@ public final class QueueConsumer implements AutoCloseable {
                     return false;
                 }
                 running.add(entryId);
-                Thread.ofVirtual().name("queue-job-" + job.jobId()).start(() -> run(job));
+                Thread.ofVirtual().name("queue-job-" + job.jobId()).start(() -> run(job, entry.getFields()));
                 return true;
             }
         }
     }
 
-    private void run(QueuedJob job) {
+    private void run(QueuedJob job, Map<String, String> fields) {
         try {
             RunOutcome outcome;
             try {
@@ -276,6 +276,11 @@ public final class QueueConsumer implements AutoCloseable {
                     LOG.warn("Queued job left for another attempt", "id", job.jobId(), "attempt", job.attempt(), "error", error);
                     retrying("record the error of " + job.entryId(),
                             () -> redis.hset(keys.attemptErrors(), job.entryId(), error));
+                }
+                case RunOutcome.Rejected(String reason) -> {
+                    LOG.warn("Queued job is not a valid request; sent to the dead letters", "id", job.jobId(), "reason", reason);
+                    retrying("dead-letter " + job.entryId(),
+                            () -> deadLetter(job.entryId(), fields, job.jobId(), reason, job.attempt()));
                 }
             }
         } finally {

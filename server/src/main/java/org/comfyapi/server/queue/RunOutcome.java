@@ -11,11 +11,18 @@ public sealed interface RunOutcome {
      */
     record Unfinished(String error) implements RunOutcome {}
 
+    /** The entry is not a job that can run (its request is invalid): it goes to the dead letters at once. */
+    record Rejected(String reason) implements RunOutcome {}
+
     static RunOutcome delivered() {
         return new Delivered();
     }
 
     static RunOutcome unfinished(String error) {
         return new Unfinished(error);
+    }
+
+    static RunOutcome rejected(String reason) {
+        return new Rejected(reason);
     }
 }

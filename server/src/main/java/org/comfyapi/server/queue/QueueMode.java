@@ -1,0 +1,83 @@
+package org.comfyapi.server.queue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.comfyapi.server.error.BadInput;
+import org.comfyapi.server.error.Unavailable;
+import org.comfyapi.server.log.Log;
+import org.comfyapi.server.prompt.PromptPipeline;
+import org.comfyapi.server.prompt.PromptRequest;
+import redis.clients.jedis.RedisClient;
+
+import java.time.Duration;
+
+/**
+ * Queue mode of one instance (SPEC 10.4): asynchronous requests go to the stream instead of running
+ * here, and the consumer takes jobs from it while this instance's ComfyUI has room.
+ */
+public final class QueueMode implements AutoCloseable {
+    private static final Log LOG = Log.get("queue");
+
+    private final QueueSettings settings;
+    private final RedisClient redis;
+    private final PromptPipeline pipeline;
+    private final JobQueue jobs;
+    private QueueConsumer consumer;
+
+    public QueueMode(QueueSettings settings, RedisClient redis, PromptPipeline pipeline) {
+        this.settings = settings;
+        this.redis = redis;
+        this.pipeline = pipeline;
+        this.jobs = new JobQueue(redis, settings.keys());
+    }
+
+    public QueueSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Checks an asynchronous request and adds it to the stream; it runs on whichever instance takes it.
+     *
+     * @param body the request body as received (credentials included: the instance that runs it needs them)
+     * @throws BadInput for a request that could not run, or that has no webhook, no upload and no
+     *         {@code QUEUE_RESULTS_URL} to send its results to
+     * @throws Unavailable when Redis cannot be reached
+     */
+    public void enqueue(PromptRequest request, ObjectNode body) {
+        pipeline.check(request);
+        if (!ResultsTarget.hasDelivery(body) && settings.resultsUrl().isEmpty()) {
+            throw new BadInput("In queue mode a job needs a webhook, an upload, or QUEUE_RESULTS_URL on the server", "webhook");
+        }
+        String entry = jobs.add(EntryParser.DEFAULT_ROUTE, body.toString());
+        LOG.debug("job queued", "request_id", request.id(), "entry", entry);
+    }
+
+    /** Starts taking jobs (once the instance is ready). */
+    public synchronized void start(QueuedJobRunner runner, QueueCapacity capacity) {
+        if (consumer != null) return;
+        consumer = new QueueConsumer(redis, settings, QueueConsumer.defaultName(), runner, capacity);
+        consumer.start();
+    }
+
+    /** SIGTERM: takes no more jobs, and waits up to {@code grace} for the running ones to be delivered. */
+    public void drain(Duration grace) throws InterruptedException {
+        QueueConsumer current;
+        synchronized (this) {
+            current = consumer;
+        }
+        if (current == null) return;
+        current.stopTaking();
+        if (!current.awaitIdle(grace)) {
+            LOG.warn("Queued jobs still running at shutdown; another instance takes them over", "running", current.running());
+        }
+    }
+
+    @Override
+    public void close() {
+        QueueConsumer current;
+        synchronized (this) {
+            current = consumer;
+        }
+        if (current != null) current.close();
+        redis.close();
+    }
+}
