@@ -90,13 +90,18 @@ public final class PromptPipeline {
      * Runs a request taken from the job queue on this thread and delivers it as {@link #submit} would.
      * When ComfyUI is lost under it, nothing is delivered or reported as failed, so that the queue can run
      * it again; then the error is returned. Otherwise empty: delivered, as a success or as a failure.
+     * {@code computed} runs once ComfyUI is done with it, before delivery.
      */
-    public Optional<String> runQueued(PromptRequest request) throws InterruptedException {
+    public Optional<String> runQueued(PromptRequest request, Runnable computed) throws InterruptedException {
         PreparedPrompt prepared;
         PromptResult result;
         try {
             prepared = accept(request);
-            result = prompts.run(prepared, listener);
+            try {
+                result = prompts.run(prepared, listener);
+            } finally {
+                computed.run();
+            }
             listener.finished(result);
         } catch (UpstreamFailure e) {
             if (COMFYUI.equals(e.location())) return Optional.of(e.getMessage());

@@ -52,7 +52,7 @@ public final class PipelineJobRunner implements QueuedJobRunner {
     }
 
     @Override
-    public RunOutcome run(QueuedJob job) {
+    public RunOutcome run(QueuedJob job, Runnable computed) {
         PromptRequest request;
         try {
             request = request(job);
@@ -63,7 +63,7 @@ public final class PipelineJobRunner implements QueuedJobRunner {
             return RunOutcome.unfinished("interrupted before it ran");
         }
         try {
-            Optional<String> lost = pipeline.runQueued(request);
+            Optional<String> lost = pipeline.runQueued(request, computed);
             return lost.map(RunOutcome::unfinished).orElseGet(RunOutcome::delivered);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,6 +1,7 @@
 package org.comfyapi.server.queue;
 
 import org.comfyapi.server.log.Log;
+import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.AbstractTransaction;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
@@ -39,6 +40,8 @@ public final class QueueConsumer implements AutoCloseable {
     private static final Duration READ_BLOCK = Duration.ofSeconds(1);
     private static final Duration CAPACITY_POLL = Duration.ofMillis(100);
     private static final long DEAD_MAX_LEN = 100_000;
+    /** Jobs still being delivered are not ComfyUI's work, but only so many may pile up. */
+    private static final int MAX_DELIVERING_PER_PREFETCH = 2;
 
     private final UnifiedJedis redis;
     private final QueueSettings settings;
@@ -48,7 +51,10 @@ public final class QueueConsumer implements AutoCloseable {
     private final QueueCapacity capacity;
     private final EntryParser parser;
     private final Leases leases;
+    /** Taken and not acknowledged yet. */
     private final Set<String> running = ConcurrentHashMap.newKeySet();
+    /** Taken and not done at ComfyUI yet: what counts against QUEUE_PREFETCH. */
+    private final Set<String> computing = ConcurrentHashMap.newKeySet();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final Backoff backoff = new Backoff();
@@ -185,7 +191,8 @@ public final class QueueConsumer implements AutoCloseable {
         lock.lock();
         try {
             while (!stopping) {
-                int free = settings.prefetch() - Math.max(running.size(), capacity.busy());
+                int free = Math.min(settings.prefetch() - Math.max(computing.size(), capacity.busy()),
+                        MAX_DELIVERING_PER_PREFETCH * settings.prefetch() - running.size());
                 if (free > 0) return free;
                 changed.await(CAPACITY_POLL.toMillis(), TimeUnit.MILLISECONDS);
             }
@@ -242,7 +249,7 @@ public final class QueueConsumer implements AutoCloseable {
             case EntryParser.Job(QueuedJob job) -> {
                 if (runner.isFinal(job)) {
                     LOG.info("Queued job already final; acknowledging it", "id", job.jobId(), "entry", entryId);
-                    finish(entryId);
+                    finish(entryId, attempt);
                     return false;
                 }
                 if (attempt > settings.maxAttempts()) {
@@ -255,6 +262,7 @@ public final class QueueConsumer implements AutoCloseable {
                     return false;
                 }
                 running.add(entryId);
+                computing.add(entryId);
                 Thread.ofVirtual().name("queue-job-" + job.jobId()).start(() -> run(job, entry.getFields()));
                 return true;
             }
@@ -265,13 +273,16 @@ public final class QueueConsumer implements AutoCloseable {
         try {
             RunOutcome outcome;
             try {
-                outcome = runner.run(job);
+                outcome = runner.run(job, () -> {
+                    computing.remove(job.entryId());
+                    signal();
+                });
             } catch (RuntimeException e) {
                 LOG.error("Queued job runner threw", "id", job.jobId(), "error", String.valueOf(e));
                 outcome = RunOutcome.unfinished(e.getMessage() == null ? e.toString() : e.getMessage());
             }
             switch (outcome) {
-                case RunOutcome.Delivered d -> retrying("acknowledge " + job.entryId(), () -> finish(job.entryId()));
+                case RunOutcome.Delivered d -> retrying("acknowledge " + job.entryId(), () -> finish(job.entryId(), job.attempt()));
                 case RunOutcome.Unfinished(String error) -> {
                     LOG.warn("Queued job left for another attempt", "id", job.jobId(), "attempt", job.attempt(), "error", error);
                     retrying("record the error of " + job.entryId(),
@@ -284,19 +295,23 @@ public final class QueueConsumer implements AutoCloseable {
                 }
             }
         } finally {
+            computing.remove(job.entryId());
             running.remove(job.entryId());
             signal();
         }
     }
 
-    /** Acknowledges a finished entry and removes it from the stream. */
-    private void finish(String entryId) {
+    /**
+     * Acknowledges a finished entry and removes it from the stream, in one round trip. Only a retried
+     * entry can have an error recorded.
+     */
+    private void finish(String entryId, int attempt) {
         StreamEntryID id = new StreamEntryID(entryId);
-        try (AbstractTransaction tx = redis.multi()) {
-            tx.xack(keys.stream(), keys.group(), id);
-            tx.xdel(keys.stream(), id);
-            tx.hdel(keys.attemptErrors(), entryId);
-            tx.exec();
+        try (AbstractPipeline pipe = redis.pipelined()) {
+            pipe.xack(keys.stream(), keys.group(), id);
+            pipe.xdel(keys.stream(), id);
+            if (attempt > 1) pipe.hdel(keys.attemptErrors(), entryId);
+            pipe.sync();
         }
     }
 

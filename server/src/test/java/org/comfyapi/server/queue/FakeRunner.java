@@ -23,6 +23,7 @@ final class FakeRunner implements QueuedJobRunner {
     final Set<String> finalJobs = ConcurrentHashMap.newKeySet();
     final Set<String> workflows = ConcurrentHashMap.newKeySet();
     private final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
+    private final Map<String, CountDownLatch> deliveryGates = new ConcurrentHashMap<>();
     private final Map<String, Function<QueuedJob, RunOutcome>> outcomes = new ConcurrentHashMap<>();
 
     /** Makes runs of {@code jobId} wait until {@link #release} (or 60 s). */
@@ -30,7 +31,14 @@ final class FakeRunner implements QueuedJobRunner {
         gates.put(jobId, new CountDownLatch(1));
     }
 
+    /** Makes runs of {@code jobId} finish at ComfyUI at once but wait in delivery until {@link #release}. */
+    void holdDelivery(String jobId) {
+        deliveryGates.put(jobId, new CountDownLatch(1));
+    }
+
     void release(String jobId) {
+        CountDownLatch delivery = deliveryGates.remove(jobId);
+        if (delivery != null) delivery.countDown();
         CountDownLatch gate = gates.remove(jobId);
         if (gate != null) gate.countDown();
     }
@@ -60,13 +68,23 @@ final class FakeRunner implements QueuedJobRunner {
     }
 
     @Override
-    public RunOutcome run(QueuedJob job) {
+    public RunOutcome run(QueuedJob job, Runnable computed) {
         runs.add(job);
         started.add(job);
         CountDownLatch gate = gates.get(job.jobId());
         if (gate != null) {
             try {
                 if (!gate.await(60, TimeUnit.SECONDS)) return RunOutcome.unfinished("test never released the job");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return RunOutcome.unfinished("interrupted");
+            }
+        }
+        computed.run();
+        CountDownLatch delivery = deliveryGates.get(job.jobId());
+        if (delivery != null) {
+            try {
+                if (!delivery.await(60, TimeUnit.SECONDS)) return RunOutcome.unfinished("test never released the delivery");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return RunOutcome.unfinished("interrupted");

@@ -140,6 +140,27 @@ class QueueConsumerTest {
     }
 
     @Test
+    void theNextJobStartsAtComfyWhileThePreviousOneIsDelivered() throws Exception {
+        FakeRunner runner = new FakeRunner();
+        runner.holdDelivery("first");
+        runner.holdDelivery("second");
+        runner.holdDelivery("third");
+        consumer(runner, new AtomicInteger(), 30);
+        xadd(Map.of("body", "{\"id\":\"first\"}"));
+        xadd(Map.of("body", "{\"id\":\"second\"}"));
+        xadd(Map.of("body", "{\"id\":\"third\"}"));
+
+        assertThat(runner.awaitStart().jobId()).isEqualTo("first");
+        assertThat(runner.awaitStart().jobId()).as("taken while first is still being delivered").isEqualTo("second");
+        assertThat(pendingCount()).as("at most twice QUEUE_PREFETCH unacknowledged").isEqualTo(2);
+        runner.release("first");
+        assertThat(runner.awaitStart().jobId()).isEqualTo("third");
+        runner.release("second");
+        runner.release("third");
+        await(() -> pendingCount() == 0 && runner.delivered.size() == 3, "all three delivered");
+    }
+
+    @Test
     void claimsTheJobOfAnInstanceThatDied() throws Exception {
         client.xgroupCreate(name, name, new StreamEntryID(0, 0), true);
         xadd(Map.of("body", "{\"id\":\"orphan\"}"));
