@@ -55,7 +55,7 @@ public final class Simulator implements AutoCloseable {
             }
         }, () -> api[0].serverFeatures());
         PromptQueue queue = new PromptQueue(() -> {
-            com.fasterxml.jackson.databind.node.ObjectNode data = org.comfyapi.simulator.py.PyJson.object();
+            com.fasterxml.jackson.databind.node.ObjectNode data = org.comfyapi.graph.py.PyJson.object();
             data.set("status", api[0].queueInfo());
             hub.send("status", data, null);
         });
