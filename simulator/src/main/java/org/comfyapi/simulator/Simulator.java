@@ -141,6 +141,11 @@ public final class Simulator implements AutoCloseable {
         return app.port();
     }
 
+    /** How many websocket client ids are registered (a socket that reuses an id replaces the older one). */
+    public int webSocketCount() {
+        return hub.openCount();
+    }
+
     public FolderPaths paths() {
         return paths;
     }
