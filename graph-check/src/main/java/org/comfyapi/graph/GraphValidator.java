@@ -329,7 +329,9 @@ public final class GraphValidator {
                 }
             }
 
-            if (!validateFunctionInputs.isEmpty()) {
+            // A deferred value is not what VALIDATE_INPUTS will be given: ComfyUI runs it on the real one.
+            boolean deferredArgument = validateFunctionInputs.stream().anyMatch(arg -> deferred.test(uniqueId, arg));
+            if (!validateFunctionInputs.isEmpty() && !deferredArgument) {
                 Map<String, JsonNode> filtered = new LinkedHashMap<>();
                 for (Map.Entry<String, JsonNode> e : inputs.properties()) {
                     InputInfo info = inputInfo(classInputs, e.getKey());
