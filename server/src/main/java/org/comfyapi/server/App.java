@@ -3,6 +3,7 @@ package org.comfyapi.server;
 import org.comfyapi.server.comfy.ComfyClient;
 import org.comfyapi.server.comfy.ComfyEvents;
 import org.comfyapi.server.comfy.ComfySupervisor;
+import org.comfyapi.server.comfy.NodeDefinitions;
 import org.comfyapi.server.comfy.ModelCatalog;
 import org.comfyapi.server.config.Config;
 import org.comfyapi.server.config.Directories;
@@ -11,6 +12,8 @@ import org.comfyapi.server.http.HttpApi;
 import org.comfyapi.server.http.OpenApiDocument;
 import org.comfyapi.server.media.ImageConverter;
 import org.comfyapi.server.prompt.ComfyRunner;
+import org.comfyapi.server.prompt.GraphCheck;
+import org.comfyapi.server.prompt.InputLimits;
 import org.comfyapi.server.prompt.InputResolver;
 import org.comfyapi.server.prompt.OutputCollector;
 import org.comfyapi.server.prompt.OutputConverter;
@@ -83,7 +86,9 @@ public final class App implements AutoCloseable {
                 config.lruCacheSizeGb(), storageEvents), remote, storageEvents);
         ModelDownloads models = new ModelDownloads(dirs.models(), downloads, () -> Set.copyOf(client.modelFolders()));
         InputResolver inputs = new InputResolver(dirs.input(), downloads, models);
-        PromptService prompts = new PromptService(new PromptPreprocessor(config.prependFilenames()), inputs, runner,
+        NodeDefinitions nodes = new NodeDefinitions(client);
+        PromptService prompts = new PromptService(new PromptPreprocessor(config.prependFilenames()),
+                new InputLimits(config.http().maxStringInputBytes()), new GraphCheck(nodes), inputs, runner,
                 new OutputCollector(dirs.output(), dirs.temp()), new OutputConverter(ImageConverter::new));
         OutputUploader uploader = new OutputUploader(remote, storageEvents);
         PromptDelivery delivery = new PromptDelivery(prompts, uploader, sender, dirs.cache().resolve("spool"));
@@ -91,7 +96,8 @@ public final class App implements AutoCloseable {
         this.http = new HttpApi(config.http(), prompts, delivery, uploader, catalog, models, readiness,
                 new OpenApiDocument(Config.VERSION), workflows);
         Warmup warmup = new Warmup(config.warmup(), web, prompts);
-        this.startup = new Startup(config, client, events, supervisor, catalog, models, workflows, warmup, http, readiness);
+        this.startup = new Startup(config, client, events, supervisor, catalog, models, workflows, warmup, http, readiness,
+                nodes);
     }
 
     /** Starts everything; throws when ComfyUI never comes up or the warmup fails. */

@@ -1,5 +1,6 @@
 package org.comfyapi.server.http;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,8 +9,12 @@ import io.javalin.http.Context;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Locale;
 
-/** Reads a JSON request body, refusing it (413) as soon as it grows past the size limit. */
+/**
+ * Reads a JSON request body: only {@code application/json} (415 otherwise), exactly one JSON value (400 for
+ * anything after it), refused (413) as soon as it grows past the size limit.
+ */
 final class BodyReader {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -20,11 +25,14 @@ final class BodyReader {
     }
 
     JsonNode json(Context ctx) {
+        requireJson(ctx.req().getContentType());
         long declared = ctx.req().getContentLengthLong();
         if (declared > maxBytes) throw tooLarge();
-        try (InputStream in = new Limited(ctx.req().getInputStream(), maxBytes)) {
-            JsonNode node = JSON.readTree(in);
+        try (InputStream in = new Limited(ctx.req().getInputStream(), maxBytes);
+             JsonParser parser = JSON.createParser(in)) {
+            JsonNode node = JSON.readTree(parser);
             if (node == null || node.isMissingNode()) throw ApiException.badRequest("Request body is empty", "body");
+            requireEnd(parser);
             return node;
         } catch (JsonProcessingException e) {
             throw ApiException.badRequest("Request body is not valid JSON: " + e.getOriginalMessage(), "body");
@@ -33,6 +41,32 @@ final class BodyReader {
         } catch (IOException e) {
             throw ApiException.badRequest("Could not read the request body: " + e.getMessage(), "body");
         }
+    }
+
+    /** {@code application/json}, with no charset or UTF-8 (JSON's only interchange encoding). */
+    static void requireJson(String contentType) {
+        String[] parts = contentType == null ? new String[] {""} : contentType.split(";");
+        boolean json = parts[0].strip().equalsIgnoreCase("application/json");
+        for (int i = 1; i < parts.length && json; i++) {
+            String[] param = parts[i].strip().split("=", 2);
+            if (param.length == 2 && param[0].strip().equalsIgnoreCase("charset")) {
+                String charset = param[1].strip().replace("\"", "").toLowerCase(Locale.ROOT);
+                json = charset.equals("utf-8") || charset.equals("utf8");
+            }
+        }
+        if (!json) {
+            throw new ApiException(415, "Content-Type must be application/json (UTF-8)", "content-type");
+        }
+    }
+
+    private static void requireEnd(JsonParser parser) throws IOException {
+        boolean trailing;
+        try {
+            trailing = parser.nextToken() != null;
+        } catch (JsonProcessingException e) {
+            trailing = true;
+        }
+        if (trailing) throw ApiException.badRequest("Request body has content after the JSON value", "body");
     }
 
     private ApiException tooLarge() {

@@ -93,6 +93,7 @@ public final class HttpApi implements AutoCloseable {
             cfg.routes.get("/ready", this::ready);
             cfg.routes.get("/models", ctx -> json(ctx, 200, JSON.valueToTree(models.all())));
             cfg.routes.post("/prompt", this::prompt);
+            cfg.routes.post("/validate", this::validate);
             cfg.routes.post("/interrupt", this::interrupt);
             cfg.routes.post("/download", downloads::handle);
             cfg.routes.post("/workflow/<path>", this::workflow);
@@ -102,18 +103,19 @@ public final class HttpApi implements AutoCloseable {
             cfg.routes.get("/docs/json", ctx -> json(ctx, 200, document()));
             cfg.routes.get("/docs/yaml", ctx -> ctx.contentType("application/yaml")
                     .result(new YAMLMapper().writeValueAsString(document())));
-            cfg.routes.exception(ApiException.class, (e, ctx) -> json(ctx, e.status(), e.toJson()));
+            cfg.routes.exception(ApiException.class, (e, ctx) -> json(ctx, e.status(), EchoLimit.clip(e.toJson())));
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("unexpected error", "path", ctx.path(), "error", e.toString());
                 json(ctx, 500, new ApiException(500, "Internal server error", null).toJson());
             });
             cfg.routes.error(404, ctx -> {
                 if (!"application/json".equals(ctx.contentType())) {
-                    json(ctx, 404, new ApiException(404, "Not found: " + ctx.method() + " " + ctx.path(), "path").toJson());
+                    json(ctx, 404, EchoLimit.clip(new ApiException(404, "Not found: " + ctx.method() + " " + ctx.path(),
+                            "path").toJson()));
                 }
             });
-            cfg.routes.error(405, ctx -> json(ctx, 405, new ApiException(405, "Method not allowed: "
-                    + ctx.method() + " " + ctx.path(), "path").toJson()));
+            cfg.routes.error(405, ctx -> json(ctx, 405, EchoLimit.clip(new ApiException(405, "Method not allowed: "
+                    + ctx.method() + " " + ctx.path(), "path").toJson())));
         });
         app.start(config.host(), config.port());
         LOG.info("listening", "host", config.host(), "port", app.port());
@@ -164,6 +166,30 @@ public final class HttpApi implements AutoCloseable {
         body.set("input", generated.input());
         body.set("prompt", generated.prompt());
         run(ctx, PromptRequest.parse(body));
+    }
+
+    /**
+     * {@code POST /validate}: a /prompt body, or a workflow body with {@code "workflow": "<path>"}, put through
+     * every check a run would meet before ComfyUI runs it; nothing is downloaded, queued or run.
+     */
+    private void validate(Context ctx) throws InterruptedException {
+        JsonNode json = bodies.json(ctx);
+        if (!json.isObject()) throw ApiException.badRequest("Request body must be a JSON object", "body");
+        ObjectNode body = (ObjectNode) json;
+        JsonNode workflow = body.remove("workflow");
+        if (workflow != null && !workflow.isNull()) {
+            if (!workflow.isTextual()) {
+                throw ApiException.badRequest("\"workflow\" must be the path of a workflow endpoint", "workflow");
+            }
+            String path = workflow.asText().replaceFirst("^/?(workflows?/)?", "");
+            WorkflowEndpoint endpoint = workflows.await().find(path).orElseThrow(() ->
+                    ApiException.badRequest("No workflow endpoint at /workflow/" + path, "workflow"));
+            Generated generated = endpoint.generate(body.get("input"));
+            body.set("input", generated.input());
+            body.set("prompt", generated.prompt());
+        }
+        prompts.validate(PromptRequest.parse(body));
+        json(ctx, 200, JSON.createObjectNode().put("valid", true));
     }
 
     /** The one way a request runs, from /prompt and the workflow endpoints alike. */

@@ -73,18 +73,15 @@ public final class ComfyRunner {
         try {
             return client.queue(graph, events.clientId(), comfyId);
         } catch (ComfyRejectedException e) {
-            ObjectNode details = JsonNodeFactory.instance.objectNode();
             JsonNode body = e.body();
-            String message = e.getMessage();
-            if (body.path("error").isObject()) {
-                String detail = body.path("error").path("details").asText("");
-                if (!detail.isBlank()) message = message + ": " + detail;
-                details.set("comfy_error", body.get("error"));
+            if (e.status() >= 400 && e.status() < 500 && body.path("error").isObject()) {
+                throw GraphCheck.rejected(body.get("error"), body.get("node_errors"));
             }
+            ObjectNode details = JsonNodeFactory.instance.objectNode();
+            if (body.path("error").isObject()) details.set("comfy_error", body.get("error"));
             details.set("node_errors", body.path("node_errors").isMissingNode()
                     ? JsonNodeFactory.instance.objectNode() : body.get("node_errors"));
-            int status = e.status() >= 400 && e.status() < 500 ? 400 : 502;
-            throw new ApiException(status, message, "prompt", details);
+            throw new ApiException(e.status() >= 400 && e.status() < 500 ? 400 : 502, e.getMessage(), "prompt", details);
         } catch (ComfyUnavailableException e) {
             throw new ApiException(502, e.getMessage(), "comfyui");
         }

@@ -1,6 +1,8 @@
 package org.comfyapi.server.prompt;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.comfyapi.server.comfy.ComfyUnavailableException;
+import org.comfyapi.server.http.ApiException;
 import org.comfyapi.server.log.Log;
 
 import java.nio.file.Path;
@@ -15,18 +17,44 @@ public final class PromptService {
     private final OutputCollector collector;
     private final OutputConverter converter;
     private final InputResolver inputs;
+    private final InputLimits limits;
+    private final GraphCheck graphCheck;
 
-    public PromptService(PromptPreprocessor preprocessor, InputResolver inputs, ComfyRunner runner,
-                         OutputCollector collector, OutputConverter converter) {
+    public PromptService(PromptPreprocessor preprocessor, InputLimits limits, GraphCheck graphCheck, InputResolver inputs,
+                         ComfyRunner runner, OutputCollector collector, OutputConverter converter) {
         this.preprocessor = preprocessor;
+        this.limits = limits;
+        this.graphCheck = graphCheck;
         this.inputs = inputs;
         this.runner = runner;
         this.collector = collector;
         this.converter = converter;
     }
 
+    /**
+     * Every check of ours, then the graph as ComfyUI will check it; the graph ComfyUI will get. When ComfyUI
+     * cannot be asked for its nodes, the graph check is left to ComfyUI itself.
+     */
     public ObjectNode preprocess(PromptRequest request) {
-        return preprocessor.apply(request.prompt(), request.id());
+        limits.check(request.prompt());
+        ObjectNode graph = preprocessor.apply(request.prompt(), request.id());
+        try {
+            graphCheck.check(graph);
+        } catch (ComfyUnavailableException e) {
+            LOG.debug("graph check left to ComfyUI", "request_id", request.id(), "error", e.getMessage());
+        }
+        return graph;
+    }
+
+    /** {@code POST /validate}: the checks of {@link #preprocess}, none of them skipped; nothing is fetched or run. */
+    public void validate(PromptRequest request) {
+        limits.check(request.prompt());
+        ObjectNode graph = preprocessor.apply(request.prompt(), request.id());
+        try {
+            graphCheck.check(graph);
+        } catch (ComfyUnavailableException e) {
+            throw new ApiException(503, "Cannot check the graph: " + e.getMessage(), "comfyui");
+        }
     }
 
     public PromptResult run(PromptRequest request) throws InterruptedException {

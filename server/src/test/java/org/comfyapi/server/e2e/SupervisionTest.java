@@ -110,7 +110,7 @@ class SupervisionTest {
     private static int postStatus(int port, String body) {
         try (var http = java.net.http.HttpClient.newHttpClient()) {
             return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/prompt"))
-                            .timeout(Duration.ofSeconds(30))
+                            .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
                             .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
                     java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (Exception e) {
