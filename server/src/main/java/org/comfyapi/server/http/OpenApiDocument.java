@@ -1,5 +1,6 @@
 package org.comfyapi.server.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -79,6 +80,7 @@ public final class OpenApiDocument {
         response(responses, "202", "Accepted; results go to the webhook or storage", ref("AsyncResponse"));
         response(responses, "400", "Invalid request, or ComfyUI refused the graph", ref("Error"));
         response(responses, "413", "Body larger than MAX_BODY_SIZE_MB", ref("Error"));
+        response(responses, "415", "Content-Type is not application/json", ref("Error"));
         response(responses, "500", "ComfyUI failed while running the graph", ref("Error"));
         response(responses, "502", "ComfyUI is unreachable or died", ref("Error"));
     }
@@ -106,6 +108,46 @@ public final class OpenApiDocument {
         response(responses, "200", "Interrupted", interrupted);
         response(responses, "404", "No such prompt in flight", interrupted);
         addDownloadRoute();
+        addValidateRoute();
+    }
+
+    /** Example of a graph that runs on any ComfyUI: a solid 64x64 image, saved. */
+    private static final String VALIDATE_EXAMPLE = """
+            {"prompt": {"1": {"class_type": "EmptyImage", "inputs": {"width": 64, "height": 64, "batch_size": 1, "color": 0}},
+                        "2": {"class_type": "SaveImage", "inputs": {"filename_prefix": "example", "images": ["1", 0]}}}}
+            """;
+
+    private void addValidateRoute() {
+        ObjectNode op = paths.putObject("/validate").putObject("post");
+        op.putArray("tags").add("prompt");
+        op.put("summary", "Check a request without running it");
+        op.put("description", "The body of a /prompt request, or of a workflow request plus \"workflow\": \"<path>\". "
+                + "Every check of ours, and the graph checked against ComfyUI's live /object_info the way ComfyUI "
+                + "checks it (unknown class_type, missing required input, link to a missing node or output, wrong "
+                + "type on a link, number out of range, value not among the choices). Nothing is downloaded, "
+                + "queued or run. Inputs the server fetches (URLs, base64) are checked as the file names ComfyUI "
+                + "will get.");
+        ObjectNode body = schemas.get("PromptRequest").deepCopy();
+        body.remove("required");
+        ((ObjectNode) body.get("properties"))
+                .<ObjectNode>set("workflow", str().put("description", "Path of a workflow endpoint, e.g. txt2img"))
+                .set("input", obj().put("type", "object").put("description", "The workflow's input (with workflow)"));
+        ObjectNode content = op.putObject("requestBody").put("required", true).putObject("content")
+                .putObject("application/json");
+        content.set("schema", body);
+        try {
+            content.set("example", JSON.readTree(VALIDATE_EXAMPLE));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        ObjectNode responses = op.putObject("responses");
+        response(responses, "200", "Valid: it would be queued as it is", obj().put("type", "object")
+                .set("properties", obj().set("valid", obj().put("type", "boolean"))));
+        response(responses, "400", "Invalid: error and location name the first bad input; ComfyUI's own answer is "
+                + "in comfy_error and node_errors", ref("Error"));
+        response(responses, "413", "Body larger than MAX_BODY_SIZE_MB", ref("Error"));
+        response(responses, "415", "Content-Type is not application/json", ref("Error"));
+        response(responses, "503", "ComfyUI cannot be asked for its nodes", ref("Error"));
     }
 
     private void addDownloadRoute() {
@@ -233,6 +275,8 @@ public final class OpenApiDocument {
                 .<ObjectNode>set("id", str()).set("status", str())));
         ObjectNode error = obj().put("type", "object");
         error.set("properties", obj().<ObjectNode>set("error", str()).<ObjectNode>set("location", str())
+                .<ObjectNode>set("comfy_error", obj().put("type", "object").put("description",
+                        "ComfyUI's validation error: type, message, details, extra_info"))
                 .set("node_errors", obj().put("type", "object").put("additionalProperties", true)));
         error.set("required", arr("error"));
         schemas.set("Error", error);

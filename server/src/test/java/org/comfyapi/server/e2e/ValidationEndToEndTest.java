@@ -161,6 +161,15 @@ class ValidationEndToEndTest {
     }
 
     @Test
+    void theDocumentedValidateExampleIsValid() throws Exception {
+        JsonNode example = server.get("/docs/json").json()
+                .at("/paths/~1validate/post/requestBody/content/application~1json/example");
+        assertThat(example.path("prompt").isObject()).isTrue();
+        TestServer.Response response = server.post("/validate", example.toString());
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+    }
+
+    @Test
     void validateAnswersComfyUisErrorShape() throws Exception {
         String graph = Graphs.txt2img(1, 64, 64, "v").replace("\"euler\"", "\"bogus\"");
         TestServer.Response response = server.post("/validate", Graphs.body(graph));
