@@ -29,8 +29,20 @@ public final class GraphCheck {
     void check(ObjectNode graph) {
         JsonNode info = nodes.current();
         GraphValidator.Result result = validate(graph, info);
-        if (!result.ok()) result = validate(graph, nodes.refetch(info));
+        if (!result.ok() && couldBeStale(result)) result = validate(graph, nodes.refetch(info));
         if (!result.ok()) throw rejected(result.error(), result.nodeErrors());
+    }
+
+    /** Only the lists of files and node classes change while ComfyUI runs; ranges and types do not. */
+    private static boolean couldBeStale(GraphValidator.Result result) {
+        if (result.error().path("type").asText().equals("invalid_prompt")) return true;
+        for (JsonNode node : result.nodeErrors()) {
+            for (JsonNode reason : node.path("errors")) {
+                String type = reason.path("type").asText();
+                if (type.equals("value_not_in_list") || type.equals("custom_validation_failed")) return true;
+            }
+        }
+        return false;
     }
 
     private static GraphValidator.Result validate(ObjectNode graph, JsonNode info) {

@@ -206,6 +206,23 @@ class ValidationEndToEndTest {
     }
 
     @Test
+    void anInputFileAddedAfterTheNodeListWasCachedIsFound() throws Exception {
+        assertThat(server.post("/validate", Graphs.body(Graphs.invert(0, 8, 8, "warm"))).status()).isEqualTo(200);
+        String name = "added-" + System.nanoTime() + ".png";
+        String graph = """
+                {"1": {"class_type": "LoadImage", "inputs": {"image": "%s"}},
+                 "2": {"class_type": "SaveImage", "inputs": {"filename_prefix": "added", "images": ["1", 0]}}}
+                """;
+        TestServer.Response missing = server.post("/validate", Graphs.body(graph.formatted(name)));
+        assertError(missing, 400, "prompt.1.inputs.image");
+        assertThat(missing.json().path("error").asText())
+                .isEqualTo("node 1 (LoadImage) input image: Custom validation failed for node: Invalid image file: " + name);
+        Files.write(Files.createDirectories(home.resolve("input")).resolve(name), encode("png", 0x112233, 4, 4));
+        TestServer.Response found = server.post("/validate", Graphs.body(graph.formatted(name)));
+        assertThat(found.status()).as(found.body()).isEqualTo(200);
+    }
+
+    @Test
     void aBadGraphFailsBeforeARemoteInputIsDownloaded() throws Exception {
         String url = files.url("/cat.png").toString();
         String graph = """
