@@ -206,7 +206,7 @@ class ValidationEndToEndTest {
     }
 
     @Test
-    void anInputFileAddedAfterTheNodeListWasCachedIsFound() throws Exception {
+    void anInputFileAddedAfterTheNodeListWasCachedIsFoundAndComfyUisOwnRefusalNamesTheInput() throws Exception {
         assertThat(server.post("/validate", Graphs.body(Graphs.invert(0, 8, 8, "warm"))).status()).isEqualTo(200);
         String name = "added-" + System.nanoTime() + ".png";
         String graph = """
@@ -220,6 +220,13 @@ class ValidationEndToEndTest {
         Files.write(Files.createDirectories(home.resolve("input")).resolve(name), encode("png", 0x112233, 4, 4));
         TestServer.Response found = server.post("/validate", Graphs.body(graph.formatted(name)));
         assertThat(found.status()).as(found.body()).isEqualTo(200);
+
+        // Our cached list still has the file; ComfyUI's own check refuses it, and says so the same way.
+        Files.delete(home.resolve("input").resolve(name));
+        TestServer.Response comfySide = server.post("/prompt", Graphs.body(graph.formatted(name)));
+        assertError(comfySide, 400, "prompt.1.inputs.image");
+        assertThat(comfySide.json().path("error").asText()).isEqualTo(missing.json().path("error").asText());
+        assertThat(comfySide.json().at("/node_errors/1/errors/0/type").asText()).isEqualTo("custom_validation_failed");
     }
 
     @Test
