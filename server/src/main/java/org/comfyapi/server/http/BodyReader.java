@@ -5,6 +5,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
+import org.comfyapi.server.error.BadInput;
+import org.comfyapi.server.error.TooLarge;
+import org.comfyapi.server.error.UnsupportedMediaType;
+import org.comfyapi.server.json.Json;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -16,7 +20,7 @@ import java.util.Locale;
  * anything after it), refused (413) as soon as it grows past the size limit.
  */
 final class BodyReader {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final long maxBytes;
 
@@ -31,15 +35,15 @@ final class BodyReader {
         try (InputStream in = new Limited(ctx.req().getInputStream(), maxBytes);
              JsonParser parser = JSON.createParser(in)) {
             JsonNode node = JSON.readTree(parser);
-            if (node == null || node.isMissingNode()) throw ApiException.badRequest("Request body is empty", "body");
+            if (node == null || node.isMissingNode()) throw new BadInput("Request body is empty", "body");
             requireEnd(parser);
             return node;
         } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("Request body is not valid JSON: " + e.getOriginalMessage(), "body");
-        } catch (TooLarge e) {
+            throw new BadInput("Request body is not valid JSON: " + e.getOriginalMessage(), "body");
+        } catch (Overflow e) {
             throw tooLarge();
         } catch (IOException e) {
-            throw ApiException.badRequest("Could not read the request body: " + e.getMessage(), "body");
+            throw new BadInput("Could not read the request body: " + e.getMessage(), "body");
         }
     }
 
@@ -54,9 +58,7 @@ final class BodyReader {
                 json = charset.equals("utf-8") || charset.equals("utf8");
             }
         }
-        if (!json) {
-            throw new ApiException(415, "Content-Type must be application/json (UTF-8)", "content-type");
-        }
+        if (!json) throw new UnsupportedMediaType("Content-Type must be application/json (UTF-8)", "content-type");
     }
 
     private static void requireEnd(JsonParser parser) throws IOException {
@@ -66,15 +68,15 @@ final class BodyReader {
         } catch (JsonProcessingException e) {
             trailing = true;
         }
-        if (trailing) throw ApiException.badRequest("Request body has content after the JSON value", "body");
+        if (trailing) throw new BadInput("Request body has content after the JSON value", "body");
     }
 
-    private ApiException tooLarge() {
-        return new ApiException(413, "Request body is larger than MAX_BODY_SIZE_MB ("
+    private TooLarge tooLarge() {
+        return new TooLarge("Request body is larger than MAX_BODY_SIZE_MB ("
                 + (maxBytes / (1024 * 1024)) + " MB)", "body");
     }
 
-    private static final class TooLarge extends IOException {
+    private static final class Overflow extends IOException {
     }
 
     private static final class Limited extends FilterInputStream {
@@ -88,14 +90,14 @@ final class BodyReader {
         @Override
         public int read() throws IOException {
             int b = super.read();
-            if (b >= 0 && --remaining < 0) throw new TooLarge();
+            if (b >= 0 && --remaining < 0) throw new Overflow();
             return b;
         }
 
         @Override
         public int read(byte[] buf, int off, int len) throws IOException {
             int n = super.read(buf, off, len);
-            if (n > 0 && (remaining -= n) < 0) throw new TooLarge();
+            if (n > 0 && (remaining -= n) < 0) throw new Overflow();
             return n;
         }
     }

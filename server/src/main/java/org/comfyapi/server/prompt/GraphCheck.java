@@ -8,7 +8,7 @@ import org.comfyapi.graph.GraphValidator;
 import org.comfyapi.graph.ObjectInfoCatalog;
 import org.comfyapi.graph.py.PyException;
 import org.comfyapi.server.comfy.NodeDefinitions;
-import org.comfyapi.server.http.ApiException;
+import org.comfyapi.server.error.BadInput;
 
 /**
  * A graph checked the way ComfyUI will check it at {@code POST /prompt}, against its live node list, so a bad
@@ -50,7 +50,7 @@ public final class GraphCheck {
         try {
             return validator.validatePrompt(graph.deepCopy(), null, (node, input) -> filledByUs(graph, node, input));
         } catch (PyException e) {
-            throw ApiException.badRequest("The graph is malformed (ComfyUI would fail with " + e.type() + ": "
+            throw new BadInput("The graph is malformed (ComfyUI would fail with " + e.type() + ": "
                     + e.str() + ")", "prompt");
         }
     }
@@ -61,12 +61,12 @@ public final class GraphCheck {
     }
 
     /** ComfyUI's validation answer, ours or its own: the first bad input in {@code error} and {@code location}. */
-    static ApiException rejected(JsonNode error, JsonNode nodeErrors) {
+    static BadInput rejected(JsonNode error, JsonNode nodeErrors) {
         JsonNode errors = nodeErrors == null || !nodeErrors.isObject() ? JsonNodeFactory.instance.objectNode() : nodeErrors;
         FirstError first = FirstError.of(error, errors);
         ObjectNode details = JsonNodeFactory.instance.objectNode();
         if (error != null && error.isObject()) details.set("comfy_error", error);
         details.set("node_errors", errors);
-        return new ApiException(400, first.message(), first.location(), details);
+        return new BadInput(first.message(), first.location(), details);
     }
 }

@@ -2,7 +2,7 @@ package org.comfyapi.server.prompt;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.comfyapi.server.http.ApiException;
+import org.comfyapi.server.error.BadInput;
 
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
@@ -26,7 +26,7 @@ public record InputLimits(long maxStringInputBytes) {
                 String text = value.asText();
                 if (input.getKey().equals("filename_prefix")) checkPrefix(text, location);
                 if (tooLong(text) && !InputResolver.needsFetch(input.getKey(), text)) {
-                    throw ApiException.badRequest("String input is longer than MAX_STRING_INPUT_KB ("
+                    throw new BadInput("String input is longer than MAX_STRING_INPUT_KB ("
                             + maxStringInputBytes / 1024 + " KB)", location);
                 }
             }
@@ -42,7 +42,7 @@ public record InputLimits(long maxStringInputBytes) {
         boolean escapes = ABSOLUTE.matcher(prefix).matches();
         for (String segment : SEPARATOR.split(prefix, -1)) escapes |= segment.equals("..");
         if (escapes) {
-            throw ApiException.badRequest("\"filename_prefix\" must be a relative path inside the output folder "
+            throw new BadInput("\"filename_prefix\" must be a relative path inside the output folder "
                     + "(no \"..\" and not absolute)", location);
         }
     }

@@ -2,13 +2,13 @@ package org.comfyapi.server.prompt;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.comfyapi.server.comfy.ComfyUnavailableException;
-import org.comfyapi.server.http.ApiException;
+import org.comfyapi.server.error.Unavailable;
 import org.comfyapi.server.log.Log;
 
 import java.nio.file.Path;
 import java.util.List;
 
-/** The one-way path of a prompt: preprocess, run at ComfyUI, collect outputs. Delivery is the caller's. */
+/** The one-way path of a prompt: preprocess, resolve inputs, run at ComfyUI, collect and convert outputs. */
 public final class PromptService {
     private static final Log LOG = Log.get("prompt");
 
@@ -31,41 +31,45 @@ public final class PromptService {
         this.converter = converter;
     }
 
-    /**
-     * Every check of ours, then the graph as ComfyUI will check it; the graph ComfyUI will get. When ComfyUI
-     * cannot be asked for its nodes, the graph check is left to ComfyUI itself.
-     */
-    public ObjectNode preprocess(PromptRequest request) {
+    /** Every check of ours, then the graph as ComfyUI will check it: a bad graph fails before any download. */
+    public PreparedPrompt prepare(PromptRequest request) {
+        long started = System.currentTimeMillis();
+        return new PreparedPrompt(request, checked(request, false), started);
+    }
+
+    /** {@code POST /validate}: the checks of {@link #prepare}, none of them skipped; nothing is fetched or run. */
+    public void validate(PromptRequest request) {
+        checked(request, true);
+    }
+
+    /** The graph ComfyUI will get. When ComfyUI cannot be asked for its nodes, a run leaves the graph check to it. */
+    private ObjectNode checked(PromptRequest request, boolean comfyRequired) {
         limits.check(request.prompt());
         ObjectNode graph = preprocessor.apply(request.prompt(), request.id());
         try {
             graphCheck.check(graph);
         } catch (ComfyUnavailableException e) {
+            if (comfyRequired) throw new Unavailable("Cannot check the graph: " + e.getMessage(), "comfyui");
             LOG.debug("graph check left to ComfyUI", "request_id", request.id(), "error", e.getMessage());
         }
         return graph;
     }
 
-    /** {@code POST /validate}: the checks of {@link #preprocess}, none of them skipped; nothing is fetched or run. */
-    public void validate(PromptRequest request) {
-        limits.check(request.prompt());
-        ObjectNode graph = preprocessor.apply(request.prompt(), request.id());
-        try {
-            graphCheck.check(graph);
-        } catch (ComfyUnavailableException e) {
-            throw new ApiException(503, "Cannot check the graph: " + e.getMessage(), "comfyui");
-        }
+    /** Prepares and runs a request with no one watching (the warmup). */
+    public PromptResult run(PromptRequest request) throws InterruptedException {
+        return run(prepare(request), RunListener.NONE);
     }
 
-    public PromptResult run(PromptRequest request) throws InterruptedException {
-        long started = System.currentTimeMillis();
-        ObjectNode graph = preprocess(request);
+    public PromptResult run(PreparedPrompt prepared, RunListener listener) throws InterruptedException {
+        PromptRequest request = prepared.request();
+        var graph = prepared.graph();
+        long started = prepared.startedAt();
         List<Path> inputFiles = inputs.resolve(graph, request);
         long queuedAt = System.currentTimeMillis();
         LOG.info("prompt accepted", "request_id", request.id(), "nodes", graph.size(), "inputs", inputFiles.size());
         ComfyRun run;
         try {
-            run = runner.run(request.id(), graph);
+            run = runner.run(request.id(), graph, listener);
         } finally {
             InputResolver.deleteAll(inputFiles);
         }

@@ -3,6 +3,7 @@ package org.comfyapi.server.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.comfyapi.server.error.UnsupportedMediaType;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,9 +19,9 @@ class BodyReaderTest {
         }
         for (String bad : new String[] {null, "", "text/plain", "application/x-www-form-urlencoded",
                 "application/json; charset=iso-8859-1", "application/jsonx", "multipart/form-data; boundary=x"}) {
-            ApiException e = catchThrowableOfType(ApiException.class, () -> BodyReader.requireJson(bad));
+            UnsupportedMediaType e = catchThrowableOfType(UnsupportedMediaType.class, () -> BodyReader.requireJson(bad));
             assertThat(e).as(String.valueOf(bad)).isNotNull();
-            assertThat(e.status()).isEqualTo(415);
+            assertThat(ErrorResponses.status(e)).isEqualTo(415);
             assertThat(e.location()).isEqualTo("content-type");
         }
     }

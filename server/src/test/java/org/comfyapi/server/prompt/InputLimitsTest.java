@@ -2,7 +2,7 @@ package org.comfyapi.server.prompt;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.comfyapi.server.http.ApiException;
+import org.comfyapi.server.error.BadInput;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,15 +19,14 @@ class InputLimitsTest {
         return graph;
     }
 
-    private ApiException refused(String input, String value) throws Exception {
+    private BadInput refused(String input, String value) throws Exception {
         ObjectNode graph = graph(input, value);
-        return catchThrowableOfType(ApiException.class, () -> limits.check(graph));
+        return catchThrowableOfType(BadInput.class, () -> limits.check(graph));
     }
 
     @Test
     void textLongerThanTheLimitIsRefusedByName() throws Exception {
-        ApiException e = refused("text", "a".repeat(17));
-        assertThat(e.status()).isEqualTo(400);
+        BadInput e = refused("text", "a".repeat(17));
         assertThat(e.location()).isEqualTo("prompt.7.inputs.text");
         assertThat(e.getMessage()).isEqualTo("String input is longer than MAX_STRING_INPUT_KB (0 KB)");
         assertThat(refused("text", "é".repeat(9))).as("counted in UTF-8 bytes").isNotNull();
@@ -44,7 +43,7 @@ class InputLimitsTest {
     @Test
     void filenamePrefixStaysInsideTheOutputFolder() throws Exception {
         for (String prefix : new String[] {"../x", "a/../../x", "..", "/abs", "\\\\server\\x", "C:x", "a\\..\\..\\x"}) {
-            ApiException e = refused("filename_prefix", prefix);
+            BadInput e = refused("filename_prefix", prefix);
             assertThat(e).as(prefix).isNotNull();
             assertThat(e.location()).isEqualTo("prompt.7.inputs.filename_prefix");
         }
