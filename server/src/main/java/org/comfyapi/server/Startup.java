@@ -71,7 +71,7 @@ final class Startup {
         awaitWebsocket();
         http.start();
         supervisor.afterStart(() -> {
-            nodes.invalidate(); // a restarted ComfyUI may have other nodes and files
+            Thread.ofVirtual().name("object-info").start(nodes::reload); // a restarted ComfyUI may have other nodes
             warmup.run();
             workflows.modelsChanged(); // a restarted ComfyUI may list other models, samplers or schedulers
         });

@@ -1,14 +1,18 @@
 package org.comfyapi.server.comfy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.comfyapi.server.log.Log;
 
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * ComfyUI's {@code /object_info}, fetched on first use after each ComfyUI start and again when a check
- * against the copy fails (a model or input file may have appeared since). Concurrent refetches share one call.
+ * ComfyUI's {@code /object_info}, fetched after each ComfyUI start and again when a check against the copy
+ * fails in a way a stale copy explains (a model or input file may have appeared since). Concurrent fetches
+ * share one call.
  */
 public final class NodeDefinitions {
+    private static final Log LOG = Log.get("comfy.nodes");
+
     private final ComfyClient client;
     private final ReentrantLock fetching = new ReentrantLock();
     private volatile JsonNode current;
@@ -36,8 +40,16 @@ public final class NodeDefinitions {
         }
     }
 
-    /** ComfyUI (re)started: its nodes may have changed. */
-    public void invalidate() {
-        current = null;
+    /** ComfyUI (re)started: its nodes may have changed. Fetches them now; a failure leaves it to first use. */
+    public void reload() {
+        fetching.lock();
+        try {
+            current = null;
+            current = client.objectInfo();
+        } catch (ComfyUnavailableException e) {
+            LOG.debug("node definitions not fetched; first use will", "error", e.getMessage());
+        } finally {
+            fetching.unlock();
+        }
     }
 }
