@@ -38,6 +38,11 @@ public final class Log {
         json = jsonFormat;
     }
 
+    /** Where lines go (standard output unless a test says otherwise). */
+    static void writeTo(PrintStream target) {
+        out = target;
+    }
+
     public static Level parseLevel(String value) {
         return Level.valueOf(value.trim().toUpperCase(Locale.ROOT));
     }
