@@ -11,6 +11,8 @@ import java.util.Set;
 /**
  * A value that validates against a JSON schema, for "Try it out": each property's default, or for a
  * required property without one its example, first choice, minimum or a plain value of its type.
+ * Optional properties with choices get their first choice too: workflows list model files that way,
+ * and a graph without its model fails at ComfyUI.
  */
 final class SchemaExample {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -40,7 +42,8 @@ final class SchemaExample {
         schema.path("required").forEach(name -> required.add(name.asText()));
         for (Map.Entry<String, JsonNode> property : schema.path("properties").properties()) {
             JsonNode propertySchema = property.getValue();
-            if (propertySchema.has("default") || required.contains(property.getKey())) {
+            if (propertySchema.has("default") || required.contains(property.getKey())
+                    || propertySchema.path("enum").size() > 0) {
                 example.set(property.getKey(), of(propertySchema));
             }
         }

@@ -1,5 +1,6 @@
 package org.comfyapi.server.e2e;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -7,11 +8,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.zip.GZIPInputStream;
@@ -28,7 +32,11 @@ class SwaggerUiBrowserTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = TestServer.start(home.resolve("comfy"), Map.of());
+        Path workflows = Files.createDirectories(home.resolve("workflows"));
+        try (InputStream seed = SwaggerUiBrowserTest.class.getResourceAsStream("/workflow/txt2img.ts")) {
+            Files.copy(seed, workflows.resolve("txt2img.ts"));
+        }
+        server = TestServer.start(home.resolve("comfy"), Map.of("WORKFLOW_DIR", workflows.toString()));
     }
 
     @AfterAll
@@ -59,6 +67,19 @@ class SwaggerUiBrowserTest {
                     .asText();
             assertThat(status).as("rendered response code; body: %s", body).isEqualTo("200");
             assertThat(body).contains("\"filenames\"");
+        }
+    }
+
+    @Test
+    void everyRunnableExampleBodyInTheDocumentRuns() throws Exception {
+        JsonNode paths = server.get("/docs/json").json().path("paths");
+        List<String> routes = List.of("/prompt", "/workflow/txt2img", "/workflows/txt2img");
+        for (String route : routes) {
+            JsonNode example = paths.path(route).at("/post/requestBody/content/application~1json/example");
+            assertThat(example.isObject()).as("example of " + route).isTrue();
+            TestServer.Response response = server.post(route, example.toString());
+            assertThat(response.status()).as(route + ": " + response.body()).isEqualTo(200);
+            assertThat(response.json().path("filenames")).hasSize(1);
         }
     }
 

@@ -65,7 +65,7 @@ class OpenApiDocumentTest {
         JsonNode workflow = document.at("/paths/~1workflow~1upscale/post");
         assertThat(workflow.path("deprecated").asBoolean()).isFalse();
         assertThat(workflow.at("/requestBody/content/application~1json/example").toString())
-                .isEqualTo("{\"input\":{\"image\":\"example\",\"scale\":2}}");
+                .isEqualTo("{\"input\":{\"image\":\"example\",\"scale\":2,\"mode\":\"fast\"}}");
         assertThat(document.at("/paths/~1workflows~1upscale/post/deprecated").asBoolean()).isTrue();
 
         assertThat(document.at("/components/schemas/Error/properties").fieldNames()).toIterable()
