@@ -3,8 +3,14 @@ package org.comfyapi.server.comfy;
 import org.comfyapi.server.config.Config;
 import org.comfyapi.server.log.Log;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 
 /**
@@ -27,6 +33,8 @@ public final class ComfySupervisor implements AutoCloseable {
     private volatile ComfyProcess process;
     private volatile boolean ready;
     private volatile boolean stopping;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final RestartBackoff backoff = new RestartBackoff();
     private AfterStart afterStart = () -> { };
 
     public ComfySupervisor(Config config, ComfyClient client, ComfyEvents events, IntConsumer onFatalExit) {
@@ -72,6 +80,7 @@ public final class ComfySupervisor implements AutoCloseable {
     }
 
     private void launchAndWait() {
+        requirePortFree();
         ComfyProcess launched = ComfyProcess.launch(config.cmd(), config.comfyHome());
         process = launched;
         try {
@@ -81,6 +90,18 @@ public final class ComfySupervisor implements AutoCloseable {
             throw e;
         }
         launched.onExit().thenRun(() -> Thread.ofVirtual().name("comfyui-exit").start(() -> exited(launched)));
+    }
+
+    /** Someone else answering on ComfyUI's port would pass every start-up check; that is an error, not "warm". */
+    private void requirePortFree() {
+        URI base = config.comfyBaseUri();
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), 500);
+        } catch (IOException free) {
+            return;
+        }
+        throw new ComfyUnavailableException("port " + base.getPort() + " (COMFYUI_PORT_HOST) is already in use by another "
+                + "process before ComfyUI was launched; stop it or choose another port");
     }
 
     private void awaitStartup(ComfyProcess launched) {
@@ -105,15 +126,20 @@ public final class ComfySupervisor implements AutoCloseable {
         if (stopping || gone != process) return;
         ready = false;
         int code = gone.exitCode();
+        int orphans = gone.leftBehind();
+        if (orphans > 0) LOG.warn("ComfyUI's process exited; stopping what it left running", "code", code, "processes", orphans);
+        gone.stop(STOP_GRACE);
         events.loseAll(lostMessage(code));
         if (!config.alwaysRestartComfyui()) {
             LOG.error("ComfyUI exited; stopping the server (ALWAYS_RESTART_COMFYUI=false)", "code", code);
             onFatalExit.accept(code == 0 ? 1 : code);
             return;
         }
-        LOG.warn("ComfyUI exited; restarting it", "code", code);
-        long backoff = 500;
+        backoff.exitedAfter(gone.uptime());
         while (!stopping) {
+            Duration delay = backoff.next();
+            LOG.warn("ComfyUI exited; restarting it", "code", code, "retry_ms", delay.toMillis());
+            if (awaitStop(delay)) return;
             try {
                 launchAndWait();
                 events.reconnect();
@@ -121,13 +147,21 @@ public final class ComfySupervisor implements AutoCloseable {
                 LOG.info("ComfyUI restarted and warm");
                 return;
             } catch (Exception e) {
-                LOG.error("restarting ComfyUI failed; trying again", "error", e.getMessage(), "retry_ms", backoff);
+                LOG.error("restarting ComfyUI failed", "error", e.getMessage());
                 ComfyProcess failed = process;
                 process = null;
-                if (failed != null && failed.isAlive()) failed.stop(STOP_GRACE);
-                sleep(Duration.ofMillis(backoff));
-                backoff = Math.min(backoff * 2, 30_000);
+                if (failed != null) failed.stop(STOP_GRACE);
             }
+        }
+    }
+
+    /** Waits for {@code delay} unless the server stops first; true when it stopped. */
+    private boolean awaitStop(Duration delay) {
+        try {
+            return stopped.await(delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
         }
     }
 
@@ -143,10 +177,11 @@ public final class ComfySupervisor implements AutoCloseable {
     @Override
     public void close() {
         stopping = true;
+        stopped.countDown();
         ready = false;
         ComfyProcess p = process;
-        if (p != null && p.isAlive()) {
-            LOG.info("stopping ComfyUI", "pid", p.pid());
+        if (p != null) {
+            if (p.isAlive()) LOG.info("stopping ComfyUI", "pid", p.pid());
             p.stop(STOP_GRACE);
         }
     }

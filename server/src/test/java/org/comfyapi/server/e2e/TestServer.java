@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntFunction;
 
 /**
  * Our server, in this JVM, in front of the simulator it launched as a child process. Talks to it over
@@ -48,11 +49,15 @@ final class TestServer implements AutoCloseable {
     }
 
     static TestServer start(Path home, Map<String, String> env, String... simulatorFlags) throws Exception {
+        return start(home, env, Simulator.freePort(), port -> Simulator.command(home, port, simulatorFlags));
+    }
+
+    /** With a CMD of the test's own making (a wrapper script, say) for ComfyUI on {@code comfyPort}. */
+    static TestServer start(Path home, Map<String, String> env, int comfyPort, IntFunction<String> cmd) throws Exception {
         Files.createDirectories(home.resolve("models/checkpoints"));
         Files.writeString(home.resolve("models/checkpoints/sd15.safetensors"), "not really a model");
-        int comfyPort = Simulator.freePort();
         Map<String, String> all = new HashMap<>();
-        all.put("CMD", Simulator.command(home, comfyPort, simulatorFlags));
+        all.put("CMD", cmd.apply(comfyPort));
         all.put("COMFY_HOME", home.toString());
         all.put("COMFYUI_PORT_HOST", String.valueOf(comfyPort));
         all.put("HOST", "127.0.0.1");
