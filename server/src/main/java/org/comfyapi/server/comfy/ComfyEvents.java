@@ -25,7 +25,7 @@ import java.util.function.Consumer;
 public final class ComfyEvents implements AutoCloseable {
     private static final Log LOG = Log.get("comfy.ws");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final long MAX_BACKOFF_MS = 5_000;
+    private static final long MAX_BACKOFF_MS = 1_000; // ComfyUI is local: reconnect soon, /ready waits on it
 
     private final String clientId;
     private final URI uri;
@@ -97,6 +97,7 @@ public final class ComfyEvents implements AutoCloseable {
                 connected = true;
                 backoff = 100;
                 LOG.info("websocket connected", "url", uri);
+                watches.values().forEach(PromptWatch::suspect);
                 gone.join();
             } catch (Exception e) {
                 LOG.debug("websocket connect failed", "url", uri, "error", e.getClass().getSimpleName());

@@ -16,9 +16,13 @@ public final class PromptWatch {
     private volatile long executionStart;
     private volatile long executionEnd;
     private volatile boolean wakeUp;
+    private volatile long queuedAt;
+    private volatile long lastHeard = System.nanoTime();
+    private volatile boolean suspect;
     private PromptOutcome.Succeeded succeeded;
 
     synchronized void accept(ComfyMessage message) {
+        lastHeard = System.nanoTime();
         JsonNode data = message.data();
         switch (message.type()) {
             case "execution_start" -> executionStart = data.path("timestamp").asLong(System.currentTimeMillis());
@@ -47,6 +51,36 @@ public final class PromptWatch {
             }
             default -> { }
         }
+    }
+
+    /** ComfyUI accepted the prompt into its queue (System.nanoTime of the answer). */
+    public void queued() {
+        long now = System.nanoTime();
+        queuedAt = now;
+        lastHeard = now;
+    }
+
+    long queuedAt() {
+        return queuedAt;
+    }
+
+    /** When the websocket last said something about this prompt (System.nanoTime). */
+    long lastHeard() {
+        return lastHeard;
+    }
+
+    /** The websocket reconnected: frames about this prompt may have been missed, so look at ComfyUI's queue. */
+    void suspect() {
+        suspect = true;
+        nudge();
+    }
+
+    boolean isSuspect() {
+        return suspect;
+    }
+
+    void clearSuspect() {
+        suspect = false;
     }
 
     /** Ends the wait from outside the websocket (history, process death, interrupt of a queued prompt). */

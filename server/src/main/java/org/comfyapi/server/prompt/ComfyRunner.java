@@ -7,6 +7,7 @@ import org.comfyapi.server.comfy.ComfyClient;
 import org.comfyapi.server.comfy.ComfyEvents;
 import org.comfyapi.server.comfy.ComfyRejectedException;
 import org.comfyapi.server.comfy.ComfyUnavailableException;
+import org.comfyapi.server.comfy.LostPrompts;
 import org.comfyapi.server.comfy.PromptOutcome;
 import org.comfyapi.server.comfy.PromptWatch;
 import org.comfyapi.server.http.ApiException;
@@ -32,6 +33,7 @@ public final class ComfyRunner {
     private final ComfyClient client;
     private final ComfyEvents events;
     private final Supplier<Optional<String>> comfyLost;
+    private final LostPrompts lostPrompts;
     private final Map<String, String> running = new ConcurrentHashMap<>();
     private final Map<String, String> requestIds = java.util.Collections.synchronizedMap(
             new java.util.LinkedHashMap<>(256, 0.75f, false) {
@@ -45,6 +47,7 @@ public final class ComfyRunner {
         this.client = client;
         this.events = events;
         this.comfyLost = comfyLost;
+        this.lostPrompts = new LostPrompts(client);
     }
 
     public ComfyRun run(String requestId, ObjectNode graph) throws InterruptedException {
@@ -61,6 +64,7 @@ public final class ComfyRunner {
                 running.put(requestId, comfyId);
                 requestIds.put(comfyId, requestId);
             }
+            watch.queued();
             LOG.debug("queued", "request_id", requestId, "prompt_id", comfyId, "number", queued.number());
             return await(requestId, comfyId, watch);
         } finally {
@@ -90,6 +94,7 @@ public final class ComfyRunner {
         }
     }
 
+    /** Waits for the prompt's end; a prompt that ComfyUI lost ends as lost within seconds, whatever the deadlines. */
     private ComfyRun await(String requestId, String comfyId, PromptWatch watch) throws InterruptedException {
         long unreachableSince = 0;
         while (true) {
@@ -100,7 +105,9 @@ public final class ComfyRunner {
                     outcome = new PromptOutcome.Lost(lost.get());
                 } else {
                     try {
-                        outcome = outcomeFromHistory(comfyId).orElse(null);
+                        outcome = outcomeFromHistory(comfyId)
+                                .or(() -> lostPrompts.check(comfyId, watch).map(PromptOutcome.Lost::new))
+                                .orElse(null);
                         unreachableSince = 0;
                     } catch (ComfyUnavailableException e) {
                         long now = System.currentTimeMillis();
@@ -194,9 +201,10 @@ public final class ComfyRunner {
         if (comfyId == null) return false;
         ComfyClient.QueueState queue = client.queueState();
         if (queue.pending().contains(comfyId)) {
-            client.deleteFromQueue(comfyId);
+            // told first, so the waiter does not take the deleted prompt for a lost one
             events.watch(comfyId).finish(new PromptOutcome.Interrupted(
                     JsonNodeFactory.instance.objectNode().put("prompt_id", comfyId)));
+            client.deleteFromQueue(comfyId);
         } else {
             client.interrupt(comfyId);
         }
