@@ -84,7 +84,8 @@ public final class App implements AutoCloseable {
         this.events = new ComfyEvents(clientId, config.comfyWebsocketUri(clientId));
         this.supervisor = new ComfySupervisor(config, client, events, fatalExit);
         this.catalog = new ModelCatalog(client, config.modelDir());
-        ComfyRunner runner = new ComfyRunner(client, events, supervisor::lostBecause);
+        ComfyRunner runner = new ComfyRunner(client, events, supervisor::lostBecause, supervisor,
+                config.comfyUnavailableWait());
         this.web = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).proxy(config.storage().proxy())
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
         WebhookSender sender = new WebhookSender(web, WebhookSigner.fromSecret(config.webhookSecret()),

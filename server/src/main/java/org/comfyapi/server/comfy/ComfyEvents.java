@@ -74,9 +74,12 @@ public final class ComfyEvents implements AutoCloseable {
         watches.remove(promptId);
     }
 
-    /** Ends every open wait: used when the ComfyUI process exits. */
+    /**
+     * Ends the wait of every prompt ComfyUI had accepted: used when the ComfyUI process exits. A prompt still
+     * being sent is left to its sender, which finds ComfyUI gone and may send it to the next one.
+     */
     public void loseAll(String reason) {
-        watches.values().forEach(w -> w.finish(new PromptOutcome.Lost(reason)));
+        watches.values().stream().filter(w -> w.queuedAt() != 0).forEach(w -> w.finish(new PromptOutcome.Lost(reason)));
     }
 
     /** Drops the current connection; the loop reconnects. */

@@ -17,7 +17,7 @@ import java.util.function.IntConsumer;
  * Keeps ComfyUI running: launches it, waits for it to answer, and when it exits either restarts it
  * ({@code ALWAYS_RESTART_COMFYUI=true}) or reports a fatal exit to the server.
  */
-public final class ComfySupervisor implements AutoCloseable {
+public final class ComfySupervisor implements ComfyAvailability, AutoCloseable {
     private static final Log LOG = Log.get("supervisor");
     private static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
@@ -35,6 +35,9 @@ public final class ComfySupervisor implements AutoCloseable {
     private volatile boolean stopping;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final RestartBackoff backoff = new RestartBackoff();
+    private final ComfyHealth health;
+    private volatile long nextLaunchAt;
+    private volatile long lastStartupNanos = Duration.ofSeconds(5).toNanos();
     private AfterStart afterStart = () -> { };
 
     public ComfySupervisor(Config config, ComfyClient client, ComfyEvents events, IntConsumer onFatalExit) {
@@ -42,6 +45,7 @@ public final class ComfySupervisor implements AutoCloseable {
         this.client = client;
         this.events = events;
         this.onFatalExit = onFatalExit;
+        this.health = new ComfyHealth(client, events);
     }
 
     public void afterStart(AfterStart hook) {
@@ -59,8 +63,38 @@ public final class ComfySupervisor implements AutoCloseable {
         ready = process != null && process.isAlive();
     }
 
+    /** Warm, running, answering HTTP, and our websocket is up (asked of ComfyUI at most once a second). */
     public boolean isReady() {
-        return ready;
+        return ready && isAlive() && health.answering();
+    }
+
+    @Override
+    public void await(Duration max) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (!available()) {
+            if (stopping) throw new ComfyRestartingException("the server is shutting down", 1);
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new ComfyRestartingException("ComfyUI is restarting or not answering; it did not come back within "
+                        + max.toSeconds() + " s (COMFY_UNAVAILABLE_WAIT_S)", retryAfterSeconds());
+            }
+            if (stopped.await(Math.min(left, Duration.ofMillis(100).toNanos()), TimeUnit.NANOSECONDS)) continue;
+        }
+    }
+
+    @Override
+    public void recheck() {
+        health.forget();
+    }
+
+    private boolean available() {
+        return !stopping && isAlive() && health.answering();
+    }
+
+    /** When to try again: the rest of the back-off before the next launch plus how long the last start-up took. */
+    private long retryAfterSeconds() {
+        long wait = Math.max(0, nextLaunchAt - System.nanoTime()) + lastStartupNanos;
+        return Math.max(1, (wait + 999_999_999L) / 1_000_000_000L);
     }
 
     public boolean isAlive() {
@@ -81,10 +115,12 @@ public final class ComfySupervisor implements AutoCloseable {
 
     private void launchAndWait() {
         requirePortFree();
+        long started = System.nanoTime();
         ComfyProcess launched = ComfyProcess.launch(config.cmd(), config.comfyHome());
         process = launched;
         try {
             awaitStartup(launched);
+            lastStartupNanos = System.nanoTime() - started;
         } catch (RuntimeException e) {
             launched.stop(STOP_GRACE);
             throw e;
@@ -139,6 +175,7 @@ public final class ComfySupervisor implements AutoCloseable {
         while (!stopping) {
             Duration delay = backoff.next();
             LOG.warn("ComfyUI exited; restarting it", "code", code, "retry_ms", delay.toMillis());
+            nextLaunchAt = System.nanoTime() + delay.toNanos();
             if (awaitStop(delay)) return;
             try {
                 launchAndWait();

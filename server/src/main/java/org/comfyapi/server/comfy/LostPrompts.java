@@ -37,6 +37,13 @@ public final class LostPrompts {
                 + "(the queue was cleared, the prompt deleted, or ComfyUI restarted), so it will never run");
     }
 
+    /** Whether ComfyUI has the prompt in its queue or history now (for a call whose answer we never got). */
+    public boolean known(String promptId) {
+        ComfyClient.QueueState queue = client.queueState();
+        return queue.running().contains(promptId) || queue.pending().contains(promptId)
+                || client.history(promptId).isPresent();
+    }
+
     /** A view of ComfyUI's queue asked for after {@code notBefore} (nanoTime), shared while under a second old. */
     private synchronized ComfyClient.QueueState queueSince(long notBefore) {
         long now = System.nanoTime();

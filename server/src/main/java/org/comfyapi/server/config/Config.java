@@ -37,6 +37,7 @@ public record Config(
         Duration webhookRetryDelay,
         Duration startupCheckInterval,
         int startupCheckMaxTries,
+        Duration comfyUnavailableWait,
         boolean prependFilenames,
         Optional<ObjectNode> warmupPrompt,
         Optional<String> warmupSource,

@@ -68,6 +68,7 @@ public final class ConfigLoader {
                 Duration.ofMillis(intRange("WEBHOOK_RETRY_DELAY_MS", 1000, 0, 600_000)),
                 Duration.ofMillis((long) (positiveNumber("STARTUP_CHECK_INTERVAL_S", 1) * 1000)),
                 intRange("STARTUP_CHECK_MAX_TRIES", 10, 1, Integer.MAX_VALUE),
+                Duration.ofMillis((long) (nonNegativeNumber("COMFY_UNAVAILABLE_WAIT_S", 10) * 1000)),
                 bool("PREPEND_FILENAMES", true),
                 warmupFile.map(this::readWarmupFile),
                 warmupFile.or(() -> warmupUrl),

@@ -11,6 +11,7 @@ public class ApiException extends RuntimeException {
     private final int status;
     private final String location;
     private final ObjectNode details;
+    private long retryAfterSeconds;
 
     public ApiException(int status, String message, String location) {
         this(status, message, location, JsonNodeFactory.instance.objectNode());
@@ -25,6 +26,16 @@ public class ApiException extends RuntimeException {
 
     public static ApiException badRequest(String message, String location) {
         return new ApiException(400, message, location);
+    }
+
+    /** Answered with a {@code Retry-After} header of this many seconds. */
+    public ApiException retryAfter(long seconds) {
+        this.retryAfterSeconds = seconds;
+        return this;
+    }
+
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public int status() {

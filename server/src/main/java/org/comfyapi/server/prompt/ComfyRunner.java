@@ -3,9 +3,11 @@ package org.comfyapi.server.prompt;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.comfyapi.server.comfy.ComfyAvailability;
 import org.comfyapi.server.comfy.ComfyClient;
 import org.comfyapi.server.comfy.ComfyEvents;
 import org.comfyapi.server.comfy.ComfyRejectedException;
+import org.comfyapi.server.comfy.ComfyRestartingException;
 import org.comfyapi.server.comfy.ComfyUnavailableException;
 import org.comfyapi.server.comfy.LostPrompts;
 import org.comfyapi.server.comfy.PromptOutcome;
@@ -13,6 +15,7 @@ import org.comfyapi.server.comfy.PromptWatch;
 import org.comfyapi.server.http.ApiException;
 import org.comfyapi.server.log.Log;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -34,6 +37,8 @@ public final class ComfyRunner {
     private final ComfyEvents events;
     private final Supplier<Optional<String>> comfyLost;
     private final LostPrompts lostPrompts;
+    private final ComfyAvailability availability;
+    private final Duration unavailableWait;
     private final Map<String, String> running = new ConcurrentHashMap<>();
     private final Map<String, String> requestIds = java.util.Collections.synchronizedMap(
             new java.util.LinkedHashMap<>(256, 0.75f, false) {
@@ -43,10 +48,13 @@ public final class ComfyRunner {
                 }
             });
 
-    public ComfyRunner(ComfyClient client, ComfyEvents events, Supplier<Optional<String>> comfyLost) {
+    public ComfyRunner(ComfyClient client, ComfyEvents events, Supplier<Optional<String>> comfyLost,
+                       ComfyAvailability availability, Duration unavailableWait) {
         this.client = client;
         this.events = events;
         this.comfyLost = comfyLost;
+        this.availability = availability;
+        this.unavailableWait = unavailableWait;
         this.lostPrompts = new LostPrompts(client);
     }
 
@@ -73,9 +81,22 @@ public final class ComfyRunner {
         }
     }
 
-    private ComfyClient.Queued queue(ObjectNode graph, String comfyId) {
+    /** Queues the graph, waiting up to COMFY_UNAVAILABLE_WAIT_S for a ComfyUI that is down or restarting. */
+    private ComfyClient.Queued queue(ObjectNode graph, String comfyId) throws InterruptedException {
+        long deadline = System.nanoTime() + unavailableWait.toNanos();
         try {
-            return client.queue(graph, events.clientId(), comfyId);
+            availability.await(unavailableWait);
+            try {
+                return client.queue(graph, events.clientId(), comfyId);
+            } catch (ComfyUnavailableException gone) {
+                // ComfyUI went away since its last health check: wait for it once more
+                availability.recheck();
+                availability.await(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+                if (lostPrompts.known(comfyId)) return new ComfyClient.Queued(comfyId, -1);
+                return client.queue(graph, events.clientId(), comfyId);
+            }
+        } catch (ComfyRestartingException e) {
+            throw new ApiException(503, e.getMessage(), "comfyui").retryAfter(e.retryAfterSeconds());
         } catch (ComfyRejectedException e) {
             ObjectNode details = JsonNodeFactory.instance.objectNode();
             JsonNode body = e.body();

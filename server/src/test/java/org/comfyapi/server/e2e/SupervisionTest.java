@@ -39,12 +39,14 @@ class SupervisionTest {
 
     @Test
     void readinessIs503WhileComfyIsDown(@TempDir Path home) throws Exception {
-        try (TestServer server = TestServer.start(home, Map.of("ALWAYS_RESTART_COMFYUI", "true"),
-                "--slow-start-ms", "0")) {
+        try (TestServer server = TestServer.start(home, Map.of("ALWAYS_RESTART_COMFYUI", "true",
+                "COMFY_UNAVAILABLE_WAIT_S", "60"), "--slow-start-ms", "0")) {
             CompletableFuture<TestServer.Response> crash = server.postAsync("/prompt",
                     Graphs.body("crash-2", Graphs.fault("crash", 0, 1)));
             TestServer.await(() -> status(server, "/ready") == 503, Duration.ofSeconds(20), "not ready after crash");
             assertThat(status(server, "/health")).as("health stays 200 while ComfyUI restarts").isEqualTo(200);
+            TestServer.Response during = server.post("/prompt", Graphs.body("during-restart", Graphs.invert(9, 4, 4, "d")));
+            assertThat(during.status()).as("a request during the restart waits for ComfyUI: " + during.body()).isEqualTo(200);
             assertThat(crash.get().status()).isEqualTo(502);
             TestServer.await(() -> status(server, "/ready") == 200, Duration.ofSeconds(60), "ready again");
         }

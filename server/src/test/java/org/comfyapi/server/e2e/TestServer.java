@@ -8,6 +8,7 @@ import org.comfyapi.server.config.ConfigLoader;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -32,7 +33,11 @@ final class TestServer implements AutoCloseable {
     final CompletableFuture<Integer> fatalExit = new CompletableFuture<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    record Response(int status, String body) {
+    record Response(int status, String body, HttpHeaders headers) {
+        Response(int status, String body) {
+            this(status, body, HttpHeaders.of(Map.of(), (a, b) -> true));
+        }
+
         JsonNode json() {
             try {
                 return JSON.readTree(body);
@@ -105,7 +110,7 @@ final class TestServer implements AutoCloseable {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-                .thenApply(r -> new Response(r.statusCode(), r.body()));
+                .thenApply(r -> new Response(r.statusCode(), r.body(), r.headers()));
     }
 
     Response comfyPost(String path, String body) throws Exception {
@@ -120,7 +125,7 @@ final class TestServer implements AutoCloseable {
 
     Response send(HttpRequest request) throws Exception {
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        return new Response(response.statusCode(), response.body());
+        return new Response(response.statusCode(), response.body(), response.headers());
     }
 
     /** Waits until ComfyUI reports something running (its queue has the prompt). */
