@@ -1,6 +1,6 @@
 package org.comfyapi.server.comfy;
 
-import org.comfyapi.server.config.Config;
+import org.comfyapi.server.config.ComfySettings;
 import org.comfyapi.server.log.Log;
 
 import java.io.IOException;
@@ -26,7 +26,7 @@ public final class ComfySupervisor implements ComfyAvailability, AutoCloseable {
         void run() throws Exception;
     }
 
-    private final Config config;
+    private final ComfySettings config;
     private final ComfyClient client;
     private final ComfyEvents events;
     private final IntConsumer onFatalExit;
@@ -40,7 +40,7 @@ public final class ComfySupervisor implements ComfyAvailability, AutoCloseable {
     private volatile long lastStartupNanos = Duration.ofSeconds(5).toNanos();
     private AfterStart afterStart = () -> { };
 
-    public ComfySupervisor(Config config, ComfyClient client, ComfyEvents events, IntConsumer onFatalExit) {
+    public ComfySupervisor(ComfySettings config, ComfyClient client, ComfyEvents events, IntConsumer onFatalExit) {
         this.config = config;
         this.client = client;
         this.events = events;
@@ -116,7 +116,7 @@ public final class ComfySupervisor implements ComfyAvailability, AutoCloseable {
     private void launchAndWait() {
         requirePortFree();
         long started = System.nanoTime();
-        ComfyProcess launched = ComfyProcess.launch(config.cmd(), config.comfyHome());
+        ComfyProcess launched = ComfyProcess.launch(config.cmd(), config.home());
         process = launched;
         try {
             awaitStartup(launched);
@@ -130,7 +130,7 @@ public final class ComfySupervisor implements ComfyAvailability, AutoCloseable {
 
     /** Someone else answering on ComfyUI's port would pass every start-up check; that is an error, not "warm". */
     private void requirePortFree() {
-        URI base = config.comfyBaseUri();
+        URI base = config.baseUri();
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), 500);
         } catch (IOException free) {
@@ -147,13 +147,13 @@ public final class ComfySupervisor implements ComfyAvailability, AutoCloseable {
                 throw new ComfyUnavailableException("ComfyUI exited during start-up with code " + launched.exitCode());
             }
             if (client.isUp()) {
-                LOG.info("ComfyUI is up", "attempt", attempt, "url", config.comfyBaseUri());
+                LOG.info("ComfyUI is up", "attempt", attempt, "url", config.baseUri());
                 return;
             }
             LOG.debug("waiting for ComfyUI", "attempt", attempt, "of", tries);
             sleep(config.startupCheckInterval());
         }
-        throw new ComfyUnavailableException("ComfyUI did not answer at " + config.comfyBaseUri() + " after "
+        throw new ComfyUnavailableException("ComfyUI did not answer at " + config.baseUri() + " after "
                 + tries + " checks every " + config.startupCheckInterval().toMillis() + " ms "
                 + "(STARTUP_CHECK_MAX_TRIES, STARTUP_CHECK_INTERVAL_S)");
     }
@@ -166,7 +166,7 @@ public final class ComfySupervisor implements ComfyAvailability, AutoCloseable {
         if (orphans > 0) LOG.warn("ComfyUI's process exited; stopping what it left running", "code", code, "processes", orphans);
         gone.stop(STOP_GRACE);
         events.loseAll(lostMessage(code));
-        if (!config.alwaysRestartComfyui()) {
+        if (!config.alwaysRestart()) {
             LOG.error("ComfyUI exited; stopping the server (ALWAYS_RESTART_COMFYUI=false)", "code", code);
             onFatalExit.accept(code == 0 ? 1 : code);
             return;
