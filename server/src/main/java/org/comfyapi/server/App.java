@@ -15,6 +15,7 @@ import org.comfyapi.server.prompt.InputResolver;
 import org.comfyapi.server.prompt.OutputCollector;
 import org.comfyapi.server.prompt.OutputConverter;
 import org.comfyapi.server.prompt.OutputUploader;
+import org.comfyapi.server.prompt.JobsInFlight;
 import org.comfyapi.server.prompt.PromptDelivery;
 import org.comfyapi.server.prompt.PromptPreprocessor;
 import org.comfyapi.server.prompt.PromptService;
@@ -46,6 +47,7 @@ public final class App implements AutoCloseable {
     private final HttpApi http;
     private final WorkflowHost workflows;
     private final Startup startup;
+    private final Shutdown shutdown;
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
     public App(Config config, StorageSettings storage, IntConsumer fatalExit) {
@@ -56,7 +58,7 @@ public final class App implements AutoCloseable {
         workflows.watchModels(dirs.models()); // new model files reach the workflows' enums
         String clientId = UUID.randomUUID().toString();
         this.events = new ComfyEvents(clientId, config.comfy().websocketUri(clientId));
-        this.supervisor = new ComfySupervisor(config.comfy(), client, events, fatalExit);
+        this.supervisor = new ComfySupervisor(config.comfy(), client, events, code -> afterComfyDied(code, fatalExit));
         ModelCatalog catalog = new ModelCatalog(client, dirs.models());
         ComfyRunner runner = new ComfyRunner(client, events, supervisor::lostBecause, supervisor,
                 config.comfy().unavailableWait());
@@ -87,17 +89,33 @@ public final class App implements AutoCloseable {
         PromptService prompts = new PromptService(new PromptPreprocessor(config.prependFilenames()), inputs, runner,
                 new OutputCollector(dirs.output(), dirs.temp()), new OutputConverter(ImageConverter::new));
         OutputUploader uploader = new OutputUploader(remote, storageEvents);
-        PromptDelivery delivery = new PromptDelivery(prompts, uploader, sender, dirs.cache().resolve("spool"));
+        JobsInFlight jobs = new JobsInFlight();
+        PromptDelivery delivery = new PromptDelivery(prompts, uploader, sender, dirs.cache().resolve("spool"), jobs);
         Readiness readiness = new Readiness(supervisor, workflows, events, client, config.http().maxQueueDepth());
         this.http = new HttpApi(config.http(), prompts, delivery, uploader, catalog, models, readiness,
                 new OpenApiDocument(Config.VERSION), workflows);
         Warmup warmup = new Warmup(config.warmup(), web, prompts);
+        this.shutdown = new Shutdown(readiness, jobs, runner, config.jobs().shutdownGrace());
         this.startup = new Startup(config, client, events, supervisor, catalog, models, workflows, warmup, http, readiness);
     }
 
     /** Starts everything; throws when ComfyUI never comes up or the warmup fails. */
     public void start() throws Exception {
         startup.run();
+    }
+
+    private void afterComfyDied(int code, IntConsumer fatalExit) {
+        try {
+            shutdown.afterComfyDied();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        fatalExit.accept(code);
+    }
+
+    /** SIGTERM/SIGINT: stop taking jobs and deliver the ones in flight (SHUTDOWN_GRACE_S); then {@link #close}. */
+    public void drain() throws InterruptedException {
+        shutdown.drain();
     }
 
     public int port() {

@@ -18,6 +18,7 @@ final class Readiness implements HttpApi.Probes {
     private final ComfyClient client;
     private final int maxQueueDepth;
     private volatile boolean healthy;
+    private volatile boolean stopping;
 
     Readiness(ComfySupervisor supervisor, WorkflowHost workflows, ComfyEvents events, ComfyClient client,
               int maxQueueDepth) {
@@ -32,6 +33,11 @@ final class Readiness implements HttpApi.Probes {
         healthy = true;
     }
 
+    /** The server is draining: not ready from now on. */
+    void stopping() {
+        stopping = true;
+    }
+
     @Override
     public boolean healthy() {
         return healthy;
@@ -39,7 +45,7 @@ final class Readiness implements HttpApi.Probes {
 
     @Override
     public boolean ready() {
-        if (!healthy || !supervisor.isReady() || !workflows.isLoaded()) return false;
+        if (stopping || !healthy || !supervisor.isReady() || !workflows.isLoaded()) return false;
         if (maxQueueDepth <= 0) return true;
         int remaining = events.isConnected() ? events.queueRemaining() : -1;
         if (remaining < 0) {

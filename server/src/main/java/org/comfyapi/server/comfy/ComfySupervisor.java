@@ -33,6 +33,7 @@ public final class ComfySupervisor implements ComfyAvailability, AutoCloseable {
     private volatile ComfyProcess process;
     private volatile boolean ready;
     private volatile boolean stopping;
+    private volatile String gaveUp;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final RestartBackoff backoff = new RestartBackoff();
     private final ComfyHealth health;
@@ -72,7 +73,8 @@ public final class ComfySupervisor implements ComfyAvailability, AutoCloseable {
     public void await(Duration max) throws InterruptedException {
         long deadline = System.nanoTime() + max.toNanos();
         while (!available()) {
-            if (stopping) throw new ComfyRestartingException("the server is shutting down", 1);
+            if (gaveUp != null) throw new ComfyRestartingException(gaveUp, 5);
+            if (stopping) throw new ComfyRestartingException("The server is shutting down", 5);
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 throw new ComfyRestartingException("ComfyUI is restarting or not answering; it did not come back within "
@@ -168,6 +170,8 @@ public final class ComfySupervisor implements ComfyAvailability, AutoCloseable {
         events.loseAll(lostMessage(code));
         if (!config.alwaysRestart()) {
             LOG.error("ComfyUI exited; stopping the server (ALWAYS_RESTART_COMFYUI=false)", "code", code);
+            gaveUp = "ComfyUI exited with code " + code + " and is not restarted (ALWAYS_RESTART_COMFYUI=false); "
+                    + "the server is stopping";
             onFatalExit.accept(code == 0 ? 1 : code);
             return;
         }

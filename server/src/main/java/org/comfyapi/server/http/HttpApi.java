@@ -14,6 +14,7 @@ import org.comfyapi.server.config.Config;
 import org.comfyapi.server.config.HttpSettings;
 import org.comfyapi.server.log.Log;
 import org.comfyapi.server.prompt.OutputUploader;
+import org.comfyapi.server.prompt.JobsInFlight;
 import org.comfyapi.server.prompt.PromptDelivery;
 import org.comfyapi.server.prompt.PromptRequest;
 import org.comfyapi.server.prompt.PromptResult;
@@ -26,6 +27,7 @@ import org.comfyapi.server.workflow.WorkflowHost;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
@@ -35,6 +37,8 @@ public final class HttpApi implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Pending connections the kernel keeps for us (Node's http server uses 511; Linux caps it at somaxconn). */
     private static final int ACCEPT_QUEUE_SIZE = 1024;
+    /** A stopping server sends new jobs elsewhere; by then a replacement may be up. */
+    private static final long RETRY_AFTER_STOPPING_S = 5;
 
     /** What the probes report. */
     public interface Probes {
@@ -171,15 +175,44 @@ public final class HttpApi implements AutoCloseable {
 
     /** The one way a request runs, from /prompt and the workflow endpoints alike. */
     private void run(Context ctx, PromptRequest request) throws InterruptedException, IOException {
+        JobsInFlight.Job job;
+        try {
+            job = delivery.admit();
+        } catch (JobsInFlight.ClosedException e) {
+            throw new ApiException(503, e.getMessage(), "server").retryAfter(RETRY_AFTER_STOPPING_S);
+        }
         if (request.isAsync()) {
-            prompts.preprocess(request);
-            delivery.runInBackground(request);
+            try {
+                prompts.preprocess(request);
+            } catch (RuntimeException e) {
+                job.close();
+                throw e;
+            }
+            delivery.runInBackground(request, job);
             ObjectNode accepted = request.body().deepCopy();
             accepted.put("status", "ok");
             accepted.put("id", request.id());
             json(ctx, 202, accepted);
             return;
         }
+        try (job) {
+            runSync(ctx, request);
+        } catch (ApiException e) {
+            // written before the job counts as delivered, so a stopping server never exits ahead of the answer
+            answerNow(ctx, e);
+        }
+    }
+
+    private static void answerNow(Context ctx, ApiException e) throws IOException {
+        if (ctx.res().isCommitted()) throw e;
+        if (e.retryAfterSeconds() > 0) ctx.header("Retry-After", String.valueOf(e.retryAfterSeconds()));
+        ctx.status(e.status()).contentType("application/json");
+        OutputStream out = ctx.res().getOutputStream();
+        out.write(e.toJson().toString().getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    private void runSync(Context ctx, PromptRequest request) throws InterruptedException, IOException {
         PromptResult result = prompts.run(request);
         try {
             OutputUploader.Uploaded uploaded = uploader.upload(result);

@@ -16,6 +16,7 @@ import org.comfyapi.server.http.ApiException;
 import org.comfyapi.server.log.Log;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -39,6 +40,7 @@ public final class ComfyRunner {
     private final LostPrompts lostPrompts;
     private final ComfyAvailability availability;
     private final Duration unavailableWait;
+    private volatile String stoppedBecause;
     private final Map<String, String> running = new ConcurrentHashMap<>();
     private final Map<String, String> requestIds = java.util.Collections.synchronizedMap(
             new java.util.LinkedHashMap<>(256, 0.75f, false) {
@@ -84,6 +86,7 @@ public final class ComfyRunner {
     /** Queues the graph, waiting up to COMFY_UNAVAILABLE_WAIT_S for a ComfyUI that is down or restarting. */
     private ComfyClient.Queued queue(ObjectNode graph, String comfyId) throws InterruptedException {
         long deadline = System.nanoTime() + unavailableWait.toNanos();
+        if (stoppedBecause != null) throw new ApiException(503, stoppedBecause, "server");
         try {
             availability.await(unavailableWait);
             try {
@@ -146,6 +149,7 @@ public final class ComfyRunner {
                 case PromptOutcome.Failed f -> throw executionFailed(requestId, f.data());
                 case PromptOutcome.Interrupted i -> throw interrupted(requestId, i.data());
                 case PromptOutcome.Lost l -> throw new ApiException(502, l.reason(), "comfyui");
+                case PromptOutcome.Stopped st -> throw new ApiException(503, st.reason(), "server");
             };
         }
     }
@@ -214,6 +218,27 @@ public final class ComfyRunner {
     /** Our request id for a ComfyUI prompt id, for prompts run recently. */
     public Optional<String> requestIdOf(String comfyPromptId) {
         return Optional.ofNullable(requestIds.get(comfyPromptId));
+    }
+
+    /**
+     * Gives up on every prompt in flight, for {@code reason}: each waiter ends at once, ComfyUI is asked to
+     * drop the prompts (queued ones deleted, the running one interrupted), and nothing new is queued.
+     */
+    public void stopAll(String reason) {
+        stoppedBecause = reason;
+        List<String> inFlight = List.copyOf(running.values());
+        for (String comfyId : inFlight) {
+            events.watch(comfyId).finish(new PromptOutcome.Stopped(reason));
+        }
+        try {
+            ComfyClient.QueueState queue = client.queueState();
+            for (String comfyId : inFlight) {
+                if (queue.pending().contains(comfyId)) client.deleteFromQueue(comfyId);
+                else if (queue.running().contains(comfyId)) client.interrupt(comfyId);
+            }
+        } catch (ComfyUnavailableException e) {
+            LOG.warn("could not ask ComfyUI to drop the prompts in flight", "error", e.getMessage());
+        }
     }
 
     /** Interrupts the ComfyUI prompt of a request, whether it is running or still queued. */

@@ -29,18 +29,26 @@ public final class PromptDelivery {
     private final WebhookSender sender;
     private final SyncResponseWriter writer = new SyncResponseWriter();
     private final Path spool;
+    private final JobsInFlight jobs;
 
-    public PromptDelivery(PromptService prompts, OutputUploader uploader, WebhookSender sender, Path spool) {
+    public PromptDelivery(PromptService prompts, OutputUploader uploader, WebhookSender sender, Path spool,
+                          JobsInFlight jobs) {
+        this.jobs = jobs;
         this.prompts = prompts;
         this.uploader = uploader;
         this.sender = sender;
         this.spool = spool;
     }
 
-    /** Starts the work on its own virtual thread and returns at once. */
-    public void runInBackground(PromptRequest request) {
+    /** Counts a new job in flight until it is delivered; throws {@link JobsInFlight.ClosedException} when stopping. */
+    public JobsInFlight.Job admit() {
+        return jobs.admit();
+    }
+
+    /** Starts the work on its own virtual thread and returns at once; the job ends when it is delivered. */
+    public void runInBackground(PromptRequest request, JobsInFlight.Job job) {
         Thread.ofVirtual().name("prompt-" + request.id()).start(() -> {
-            try {
+            try (job) {
                 run(request);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
