@@ -45,7 +45,7 @@ final class Readiness implements HttpApi.Probes {
 
     @Override
     public boolean ready() {
-        if (stopping || !healthy || !supervisor.isReady() || !workflows.isLoaded()) return false;
+        if (stopping || !healthy || !supervisor.isReady() || !workflows.isLoaded() || !supervisor.isAnswering()) return false;
         if (maxQueueDepth <= 0) return true;
         int remaining = events.isConnected() ? events.queueRemaining() : -1;
         if (remaining < 0) {

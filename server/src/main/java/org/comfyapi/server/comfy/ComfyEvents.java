@@ -97,10 +97,10 @@ public final class ComfyEvents implements AutoCloseable {
                         .connectTimeout(Duration.ofSeconds(5))
                         .buildAsync(uri, new FrameListener(gone))
                         .get(10, TimeUnit.SECONDS);
+                watches.values().forEach(PromptWatch::suspect); // frames may have been missed while we were away
                 connected = true;
                 backoff = 100;
                 LOG.info("websocket connected", "url", uri);
-                watches.values().forEach(PromptWatch::suspect);
                 gone.join();
             } catch (Exception e) {
                 LOG.debug("websocket connect failed", "url", uri, "error", e.getClass().getSimpleName());

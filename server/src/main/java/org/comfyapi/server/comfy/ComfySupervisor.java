@@ -64,9 +64,14 @@ public final class ComfySupervisor implements ComfyAvailability, AutoCloseable {
         ready = process != null && process.isAlive();
     }
 
-    /** Warm, running, answering HTTP, and our websocket is up (asked of ComfyUI at most once a second). */
+    /** Started, warm and running. */
     public boolean isReady() {
-        return ready && isAlive() && health.answering();
+        return ready && isAlive();
+    }
+
+    /** ComfyUI answers HTTP and our websocket to it is up (asked of ComfyUI at most once a second). */
+    public boolean isAnswering() {
+        return health.answering();
     }
 
     @Override
