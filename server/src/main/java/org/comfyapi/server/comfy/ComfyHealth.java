@@ -2,25 +2,23 @@ package org.comfyapi.server.comfy;
 
 import java.time.Duration;
 
-/** Whether ComfyUI answers HTTP and our websocket to it is up, asked at most once a second. */
+/** Whether ComfyUI answers HTTP, asked at most once a second. */
 final class ComfyHealth {
     private static final Duration MAX_AGE = Duration.ofSeconds(1);
 
     private final ComfyClient client;
-    private final ComfyEvents events;
     private boolean checked;
     private long checkedAt;
     private boolean answering;
 
-    ComfyHealth(ComfyClient client, ComfyEvents events) {
+    ComfyHealth(ComfyClient client) {
         this.client = client;
-        this.events = events;
     }
 
     synchronized boolean answering() {
         long now = System.nanoTime();
         if (checked && now - checkedAt < MAX_AGE.toNanos()) return answering;
-        answering = events.isConnected() && client.isUp();
+        answering = client.isUp();
         checked = true;
         checkedAt = System.nanoTime();
         return answering;

@@ -46,7 +46,7 @@ public final class ComfySupervisor implements ComfyAvailability, AutoCloseable {
         this.client = client;
         this.events = events;
         this.onFatalExit = onFatalExit;
-        this.health = new ComfyHealth(client, events);
+        this.health = new ComfyHealth(client);
     }
 
     public void afterStart(AfterStart hook) {
@@ -69,9 +69,9 @@ public final class ComfySupervisor implements ComfyAvailability, AutoCloseable {
         return ready && isAlive();
     }
 
-    /** ComfyUI answers HTTP and our websocket to it is up (asked of ComfyUI at most once a second). */
+    /** ComfyUI answers HTTP (asked at most once a second) and our websocket to it is up. */
     public boolean isAnswering() {
-        return health.answering();
+        return events.isConnected() && health.answering();
     }
 
     @Override
@@ -94,6 +94,7 @@ public final class ComfySupervisor implements ComfyAvailability, AutoCloseable {
         health.forget();
     }
 
+    /** Prompts can be queued: ComfyUI runs and answers HTTP (without the websocket they fall back to its history). */
     private boolean available() {
         return !stopping && isAlive() && health.answering();
     }
