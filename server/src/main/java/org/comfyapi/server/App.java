@@ -19,6 +19,7 @@ import org.comfyapi.server.prompt.JobsInFlight;
 import org.comfyapi.server.prompt.PromptDelivery;
 import org.comfyapi.server.prompt.PromptPreprocessor;
 import org.comfyapi.server.prompt.PromptService;
+import org.comfyapi.server.prompt.QueueLimit;
 import org.comfyapi.server.storage.CachedDownloads;
 import org.comfyapi.server.storage.DownloadCache;
 import org.comfyapi.server.storage.ModelDownloads;
@@ -86,11 +87,14 @@ public final class App implements AutoCloseable {
                 config.lruCacheSizeGb(), storageEvents), remote, storageEvents);
         ModelDownloads models = new ModelDownloads(dirs.models(), downloads, () -> Set.copyOf(client.modelFolders()));
         InputResolver inputs = new InputResolver(dirs.input(), downloads, models);
+        QueueLimit queueLimit = new QueueLimit(config.http().maxQueueDepth(), config.jobs().rejectWhenFull(),
+                () -> events.isConnected() && events.queueRemaining() >= 0 ? events.queueRemaining() : client.queueRemaining());
         PromptService prompts = new PromptService(new PromptPreprocessor(config.prependFilenames()), inputs, runner,
-                new OutputCollector(dirs.output(), dirs.temp()), new OutputConverter(ImageConverter::new));
+                new OutputCollector(dirs.output(), dirs.temp()), new OutputConverter(ImageConverter::new), queueLimit);
         OutputUploader uploader = new OutputUploader(remote, storageEvents);
         JobsInFlight jobs = new JobsInFlight();
-        PromptDelivery delivery = new PromptDelivery(prompts, uploader, sender, dirs.cache().resolve("spool"), jobs);
+        PromptDelivery delivery = new PromptDelivery(prompts, uploader, sender, dirs.cache().resolve("spool"), jobs,
+                queueLimit);
         Readiness readiness = new Readiness(supervisor, workflows, events, client, config.http().maxQueueDepth());
         this.http = new HttpApi(config.http(), prompts, delivery, uploader, catalog, models, readiness,
                 new OpenApiDocument(Config.VERSION), workflows);

@@ -30,18 +30,24 @@ public final class PromptDelivery {
     private final SyncResponseWriter writer = new SyncResponseWriter();
     private final Path spool;
     private final JobsInFlight jobs;
+    private final QueueLimit queueLimit;
 
     public PromptDelivery(PromptService prompts, OutputUploader uploader, WebhookSender sender, Path spool,
-                          JobsInFlight jobs) {
+                          JobsInFlight jobs, QueueLimit queueLimit) {
         this.jobs = jobs;
+        this.queueLimit = queueLimit;
         this.prompts = prompts;
         this.uploader = uploader;
         this.sender = sender;
         this.spool = spool;
     }
 
-    /** Counts a new job in flight until it is delivered; throws {@link JobsInFlight.ClosedException} when stopping. */
+    /**
+     * Counts a new job in flight until it is delivered; throws {@link JobsInFlight.ClosedException} when stopping,
+     * and a 503 when ComfyUI's queue is full and QUEUE_FULL=reject.
+     */
     public JobsInFlight.Job admit() {
+        queueLimit.check();
         return jobs.admit();
     }
 

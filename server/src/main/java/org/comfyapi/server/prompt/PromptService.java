@@ -15,9 +15,11 @@ public final class PromptService {
     private final OutputCollector collector;
     private final OutputConverter converter;
     private final InputResolver inputs;
+    private final QueueLimit queueLimit;
 
     public PromptService(PromptPreprocessor preprocessor, InputResolver inputs, ComfyRunner runner,
-                         OutputCollector collector, OutputConverter converter) {
+                         OutputCollector collector, OutputConverter converter, QueueLimit queueLimit) {
+        this.queueLimit = queueLimit;
         this.preprocessor = preprocessor;
         this.inputs = inputs;
         this.runner = runner;
@@ -42,6 +44,8 @@ public final class PromptService {
             InputResolver.deleteAll(inputFiles);
         }
         long doneAt = System.currentTimeMillis();
+        queueLimit.ran(run.executionEnd() > run.executionStart() && run.executionStart() > 0
+                ? run.executionEnd() - run.executionStart() : doneAt - queuedAt);
         List<OutputFile> files = collector.collect(request.id(), run.history());
         if (request.conversion().isPresent()) files = converter.convert(request.id(), files, request.conversion().get());
         long collectedAt = System.currentTimeMillis();
