@@ -20,6 +20,7 @@ import org.comfyapi.server.prompt.PromptDelivery;
 import org.comfyapi.server.prompt.PromptPreprocessor;
 import org.comfyapi.server.prompt.PromptService;
 import org.comfyapi.server.prompt.QueueLimit;
+import org.comfyapi.server.prompt.RunLimits;
 import org.comfyapi.server.storage.CachedDownloads;
 import org.comfyapi.server.storage.DownloadCache;
 import org.comfyapi.server.storage.ModelDownloads;
@@ -61,8 +62,8 @@ public final class App implements AutoCloseable {
         this.events = new ComfyEvents(clientId, config.comfy().websocketUri(clientId));
         this.supervisor = new ComfySupervisor(config.comfy(), client, events, code -> afterComfyDied(code, fatalExit));
         ModelCatalog catalog = new ModelCatalog(client, dirs.models());
-        ComfyRunner runner = new ComfyRunner(client, events, supervisor::lostBecause, supervisor,
-                config.comfy().unavailableWait());
+        ComfyRunner runner = new ComfyRunner(client, events, supervisor, new RunLimits(
+                config.comfy().unavailableWait(), config.jobs().promptTimeout(), config.jobs().interruptGrace()));
         HttpClient web = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).proxy(storage.proxy())
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
         WebhookSettings hooks = config.webhooks();

@@ -34,6 +34,7 @@ public final class ComfySupervisor implements ComfyAvailability, AutoCloseable {
     private volatile boolean ready;
     private volatile boolean stopping;
     private volatile String gaveUp;
+    private volatile String stuckReason;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final RestartBackoff backoff = new RestartBackoff();
     private final ComfyHealth health;
@@ -111,10 +112,22 @@ public final class ComfySupervisor implements ComfyAvailability, AutoCloseable {
     }
 
     /** Why a prompt in flight is lost, in the same words whether the exit or a liveness check notices first. */
+    @Override
     public Optional<String> lostBecause() {
         ComfyProcess p = process;
         if (p == null) return Optional.of("ComfyUI is not running");
-        return p.isAlive() ? Optional.empty() : Optional.of(lostMessage(p.exitCode()));
+        if (p.isAlive()) return Optional.empty();
+        String stuck = stuckReason;
+        return Optional.of(stuck != null ? stuck : lostMessage(p.exitCode()));
+    }
+
+    @Override
+    public void stuck(String reason) {
+        ComfyProcess p = process;
+        if (p == null || !p.isAlive() || stopping) return;
+        LOG.error("ComfyUI is stuck; stopping it", "reason", reason);
+        stuckReason = reason;
+        p.stop(STOP_GRACE); // the exit handler restarts it or stops the server
     }
 
     private static String lostMessage(int code) {
@@ -125,6 +138,7 @@ public final class ComfySupervisor implements ComfyAvailability, AutoCloseable {
         requirePortFree();
         long started = System.nanoTime();
         ComfyProcess launched = ComfyProcess.launch(config.cmd(), config.home());
+        stuckReason = null;
         process = launched;
         try {
             awaitStartup(launched);
@@ -173,7 +187,8 @@ public final class ComfySupervisor implements ComfyAvailability, AutoCloseable {
         int orphans = gone.leftBehind();
         if (orphans > 0) LOG.warn("ComfyUI's process exited; stopping what it left running", "code", code, "processes", orphans);
         gone.stop(STOP_GRACE);
-        events.loseAll(lostMessage(code));
+        String stuck = stuckReason;
+        events.loseAll(stuck != null ? stuck : lostMessage(code));
         if (!config.alwaysRestart()) {
             LOG.error("ComfyUI exited; stopping the server (ALWAYS_RESTART_COMFYUI=false)", "code", code);
             gaveUp = "ComfyUI exited with code " + code + " and is not restarted (ALWAYS_RESTART_COMFYUI=false); "

@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 
 /**
  * Queues a graph at ComfyUI and waits for its end: from the websocket when it tells us, from
@@ -33,13 +32,13 @@ public final class ComfyRunner {
     private static final int HISTORY_AFTER_SUCCESS_TRIES = 100;
     private static final long HISTORY_AFTER_SUCCESS_MS = 30;
     private static final long UNREACHABLE_LIMIT_MS = 10_000;
+    private static final long INTERRUPT_CHECK_MS = 250;
 
     private final ComfyClient client;
     private final ComfyEvents events;
-    private final Supplier<Optional<String>> comfyLost;
     private final LostPrompts lostPrompts;
     private final ComfyAvailability availability;
-    private final Duration unavailableWait;
+    private final RunLimits limits;
     private volatile String stoppedBecause;
     private final Map<String, String> running = new ConcurrentHashMap<>();
     private final Map<String, String> requestIds = java.util.Collections.synchronizedMap(
@@ -50,23 +49,27 @@ public final class ComfyRunner {
                 }
             });
 
-    public ComfyRunner(ComfyClient client, ComfyEvents events, Supplier<Optional<String>> comfyLost,
-                       ComfyAvailability availability, Duration unavailableWait) {
+    public ComfyRunner(ComfyClient client, ComfyEvents events, ComfyAvailability availability, RunLimits limits) {
         this.client = client;
         this.events = events;
-        this.comfyLost = comfyLost;
         this.availability = availability;
-        this.unavailableWait = unavailableWait;
+        this.limits = limits;
         this.lostPrompts = new LostPrompts(client);
     }
 
-    public ComfyRun run(String requestId, ObjectNode graph) throws InterruptedException {
+    /** The deadline of a job starting now: its {@code timeout}, else PROMPT_TIMEOUT_S. */
+    public Deadline deadlineFor(JsonNode body) {
+        return Deadline.start(body, limits.defaultTimeout());
+    }
+
+    public ComfyRun run(String requestId, ObjectNode graph, Deadline deadline) throws InterruptedException {
+        if (deadline.passed()) throw new ApiException(504, deadline.message(), "timeout");
         String comfyId = UUID.randomUUID().toString();
         PromptWatch watch = events.watch(comfyId);
         running.put(requestId, comfyId);
         requestIds.put(comfyId, requestId);
         try {
-            ComfyClient.Queued queued = queue(graph, comfyId);
+            ComfyClient.Queued queued = queue(graph, comfyId, deadline);
             if (!queued.promptId().equals(comfyId)) {
                 events.unwatch(comfyId);
                 comfyId = queued.promptId();
@@ -76,7 +79,7 @@ public final class ComfyRunner {
             }
             watch.queued();
             LOG.debug("queued", "request_id", requestId, "prompt_id", comfyId, "number", queued.number());
-            return await(requestId, comfyId, watch);
+            return await(requestId, comfyId, watch, deadline);
         } finally {
             running.remove(requestId);
             events.unwatch(comfyId);
@@ -84,11 +87,13 @@ public final class ComfyRunner {
     }
 
     /** Queues the graph, waiting up to COMFY_UNAVAILABLE_WAIT_S for a ComfyUI that is down or restarting. */
-    private ComfyClient.Queued queue(ObjectNode graph, String comfyId) throws InterruptedException {
-        long deadline = System.nanoTime() + unavailableWait.toNanos();
+    private ComfyClient.Queued queue(ObjectNode graph, String comfyId, Deadline jobDeadline) throws InterruptedException {
+        Duration wait = limits.unavailableWait();
+        if (jobDeadline.remainingMillis() < wait.toMillis()) wait = Duration.ofMillis(jobDeadline.remainingMillis());
+        long deadline = System.nanoTime() + wait.toNanos();
         if (stoppedBecause != null) throw new ApiException(503, stoppedBecause, "server");
         try {
-            availability.await(unavailableWait);
+            availability.await(wait);
             try {
                 return client.queue(graph, events.clientId(), comfyId);
             } catch (ComfyUnavailableException gone) {
@@ -119,12 +124,14 @@ public final class ComfyRunner {
     }
 
     /** Waits for the prompt's end; a prompt that ComfyUI lost ends as lost within seconds, whatever the deadlines. */
-    private ComfyRun await(String requestId, String comfyId, PromptWatch watch) throws InterruptedException {
+    private ComfyRun await(String requestId, String comfyId, PromptWatch watch, Deadline deadline)
+            throws InterruptedException {
         long unreachableSince = 0;
         while (true) {
-            PromptOutcome outcome = watch.await(HISTORY_POLL_MS);
+            PromptOutcome outcome = watch.await(Math.min(HISTORY_POLL_MS, deadline.remainingMillis()));
+            if (outcome == null && deadline.passed()) throw timedOut(requestId, comfyId, deadline);
             if (outcome == null) {
-                Optional<String> lost = comfyLost.get();
+                Optional<String> lost = availability.lostBecause();
                 if (lost.isPresent()) {
                     outcome = new PromptOutcome.Lost(lost.get());
                 } else {
@@ -169,6 +176,45 @@ public final class ComfyRunner {
             return new PromptOutcome.Failed(JsonNodeFactory.instance.objectNode()
                     .put("exception_message", "ComfyUI reported status " + status.path("status_str").asText("unknown")));
         });
+    }
+
+    /**
+     * The deadline passed: a queued prompt is deleted from ComfyUI's queue, a running one interrupted, and
+     * ComfyUI is watched for INTERRUPT_GRACE_S to see that it really stops.
+     */
+    private ApiException timedOut(String requestId, String comfyId, Deadline deadline) {
+        LOG.warn("prompt timed out", "request_id", requestId, "prompt_id", comfyId, "timeout", deadline.message());
+        try {
+            ComfyClient.QueueState queue = client.queueState();
+            if (queue.pending().contains(comfyId)) {
+                client.deleteFromQueue(comfyId);
+            } else if (queue.running().contains(comfyId)) {
+                client.interrupt(comfyId);
+                Thread.ofVirtual().name("interrupt-" + requestId).start(() -> ensureStopped(comfyId));
+            }
+        } catch (ComfyUnavailableException e) {
+            LOG.warn("could not stop the timed-out prompt at ComfyUI", "request_id", requestId, "error", e.getMessage());
+        }
+        return new ApiException(504, deadline.message(), "timeout");
+    }
+
+    /** ComfyUI that still runs an interrupted prompt after INTERRUPT_GRACE_S is stuck. */
+    private void ensureStopped(String comfyId) {
+        long giveUpAt = System.nanoTime() + limits.interruptGrace().toNanos();
+        try {
+            while (client.queueState().running().contains(comfyId)) {
+                if (System.nanoTime() > giveUpAt) {
+                    availability.stuck("ComfyUI is stuck: it did not stop a timed-out prompt within INTERRUPT_GRACE_S ("
+                            + limits.interruptGrace().toSeconds() + " s), so it was stopped and every prompt it had was lost");
+                    return;
+                }
+                Thread.sleep(INTERRUPT_CHECK_MS);
+            }
+        } catch (ComfyUnavailableException e) {
+            // ComfyUI went away by itself: the supervisor deals with that
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The websocket said success; the history entry is written just after, so poll briefly for it. */

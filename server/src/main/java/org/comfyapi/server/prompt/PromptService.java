@@ -33,13 +33,14 @@ public final class PromptService {
 
     public PromptResult run(PromptRequest request) throws InterruptedException {
         long started = System.currentTimeMillis();
+        Deadline deadline = runner.deadlineFor(request.body());
         ObjectNode graph = preprocess(request);
         List<Path> inputFiles = inputs.resolve(graph, request);
         long queuedAt = System.currentTimeMillis();
         LOG.info("prompt accepted", "request_id", request.id(), "nodes", graph.size(), "inputs", inputFiles.size());
         ComfyRun run;
         try {
-            run = runner.run(request.id(), graph);
+            run = runner.run(request.id(), graph, deadline);
         } finally {
             InputResolver.deleteAll(inputFiles);
         }
