@@ -152,6 +152,7 @@ public final class ComfySupervisor implements ComfyAvailability, AutoCloseable {
 
     /** Someone else answering on ComfyUI's port would pass every start-up check; that is an error, not "warm". */
     private void requirePortFree() {
+        if (config.external()) return;
         URI base = config.baseUri();
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), 500);

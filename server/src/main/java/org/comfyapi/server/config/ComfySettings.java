@@ -15,7 +15,8 @@ public record ComfySettings(
         String directAddress,
         Duration startupCheckInterval,
         int startupCheckMaxTries,
-        Duration unavailableWait) {
+        Duration unavailableWait,
+        boolean external) {
 
     static ComfySettings fromEnv(Env env, Path home) {
         return new ComfySettings(
@@ -27,7 +28,8 @@ public record ComfySettings(
                 env.string("DIRECT_ADDRESS", "127.0.0.1"),
                 Duration.ofMillis((long) (env.positiveNumber("STARTUP_CHECK_INTERVAL_S", 1) * 1000)),
                 env.intRange("STARTUP_CHECK_MAX_TRIES", 10, 1, Integer.MAX_VALUE),
-                Duration.ofMillis((long) (env.nonNegativeNumber("COMFY_UNAVAILABLE_WAIT_S", 10) * 1000)));
+                Duration.ofMillis((long) (env.nonNegativeNumber("COMFY_UNAVAILABLE_WAIT_S", 10) * 1000)),
+                env.bool("COMFYUI_EXTERNAL", false));
     }
 
     public URI baseUri() {
