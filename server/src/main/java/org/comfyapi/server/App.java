@@ -16,11 +16,12 @@ import org.comfyapi.server.prompt.OutputCollector;
 import org.comfyapi.server.prompt.OutputConverter;
 import org.comfyapi.server.prompt.OutputUploader;
 import org.comfyapi.server.prompt.JobsInFlight;
-import org.comfyapi.server.prompt.PromptDelivery;
+import org.comfyapi.server.prompt.PromptPipeline;
 import org.comfyapi.server.prompt.PromptPreprocessor;
 import org.comfyapi.server.prompt.PromptService;
 import org.comfyapi.server.prompt.QueueLimit;
 import org.comfyapi.server.prompt.RunLimits;
+import org.comfyapi.server.prompt.RunListener;
 import org.comfyapi.server.storage.CachedDownloads;
 import org.comfyapi.server.storage.DownloadCache;
 import org.comfyapi.server.storage.ModelDownloads;
@@ -53,6 +54,11 @@ public final class App implements AutoCloseable {
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
     public App(Config config, StorageSettings storage, IntConsumer fatalExit) {
+        this(config, storage, RunListener.NONE, fatalExit);
+    }
+
+    /** As above, with {@code listener} told about every stage of every request. */
+    public App(Config config, StorageSettings storage, RunListener listener, IntConsumer fatalExit) {
         Directories dirs = config.dirs();
         ComfyClient client = new ComfyClient(config.comfy().baseUri());
         this.workflows = new WorkflowHost(dirs.workflows(), WorkflowLimits.defaults(), Duration.ofMinutes(5),
@@ -94,10 +100,10 @@ public final class App implements AutoCloseable {
                 new OutputCollector(dirs.output(), dirs.temp()), new OutputConverter(ImageConverter::new), queueLimit);
         OutputUploader uploader = new OutputUploader(remote, storageEvents);
         JobsInFlight jobs = new JobsInFlight();
-        PromptDelivery delivery = new PromptDelivery(prompts, uploader, sender, dirs.cache().resolve("spool"), jobs,
-                queueLimit);
+        PromptPipeline pipeline = new PromptPipeline(prompts, uploader, sender, dirs.cache().resolve("spool"),
+                listener, jobs, queueLimit);
         Readiness readiness = new Readiness(supervisor, workflows, events, client, config.http().maxQueueDepth());
-        this.http = new HttpApi(config.http(), prompts, delivery, uploader, catalog, models, readiness,
+        this.http = new HttpApi(config.http(), pipeline, catalog, models, readiness,
                 new OpenApiDocument(Config.VERSION), workflows);
         Warmup warmup = new Warmup(config.warmup(), web, prompts);
         this.shutdown = new Shutdown(readiness, jobs, runner, config.jobs().shutdownGrace());

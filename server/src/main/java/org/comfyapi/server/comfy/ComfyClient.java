@@ -2,6 +2,7 @@ package org.comfyapi.server.comfy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.comfyapi.server.json.Json;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -19,7 +20,7 @@ import java.util.Optional;
 
 /** ComfyUI's HTTP API. Every call has a timeout; failures become {@link ComfyUnavailableException}. */
 public final class ComfyClient {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final URI base;

@@ -1,44 +1,43 @@
 package org.comfyapi.server.http;
 
+import org.comfyapi.server.error.BadInput;
+import org.comfyapi.server.error.NotFound;
+import org.comfyapi.server.error.RequestError;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.comfyapi.server.json.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.ServerConnector;
 import io.javalin.http.Context;
 import org.comfyapi.server.comfy.ModelCatalog;
 import org.comfyapi.server.config.Config;
 import org.comfyapi.server.config.HttpSettings;
+import org.comfyapi.server.json.RequestFields;
 import org.comfyapi.server.log.Log;
-import org.comfyapi.server.prompt.OutputUploader;
 import org.comfyapi.server.prompt.JobsInFlight;
-import org.comfyapi.server.prompt.PromptDelivery;
+import org.comfyapi.server.prompt.PromptPipeline;
 import org.comfyapi.server.prompt.PromptRequest;
-import org.comfyapi.server.prompt.PromptResult;
-import org.comfyapi.server.prompt.PromptService;
-import org.comfyapi.server.prompt.SyncResponseWriter;
 import org.comfyapi.server.storage.ModelDownloads;
 import org.comfyapi.server.workflow.Generated;
 import org.comfyapi.server.workflow.WorkflowEndpoint;
 import org.comfyapi.server.workflow.WorkflowHost;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /** The HTTP routes. Handlers parse, hand over to the prompt service, and write its answer. */
 public final class HttpApi implements AutoCloseable {
     private static final Log LOG = Log.get("http");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     /** Pending connections the kernel keeps for us (Node's http server uses 511; Linux caps it at somaxconn). */
     private static final int ACCEPT_QUEUE_SIZE = 1024;
-    /** A stopping server sends new jobs elsewhere; by then a replacement may be up. */
-    private static final long RETRY_AFTER_STOPPING_S = 5;
 
     /** What the probes report. */
     public interface Probes {
@@ -48,29 +47,23 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private final HttpSettings config;
-    private final PromptService prompts;
-    private final PromptDelivery delivery;
+    private final PromptPipeline prompts;
     private final ModelCatalog models;
     private final Probes probes;
     private final OpenApiDocument docs;
-    private final OutputUploader uploader;
     private final DownloadRoute downloads;
     private final BodyReader bodies;
-    private final SyncResponseWriter syncWriter = new SyncResponseWriter();
     private final SwaggerUi swagger = new SwaggerUi();
     private final WorkflowHost workflows;
     private Javalin app;
 
-    public HttpApi(HttpSettings config, PromptService prompts, PromptDelivery delivery, OutputUploader uploader,
-                   ModelCatalog models, ModelDownloads modelDownloads, Probes probes, OpenApiDocument docs,
+    public HttpApi(HttpSettings config, PromptPipeline prompts, ModelCatalog models, ModelDownloads modelDownloads, Probes probes, OpenApiDocument docs,
                    WorkflowHost workflows) {
         this.config = config;
         this.prompts = prompts;
-        this.delivery = delivery;
         this.models = models;
         this.probes = probes;
         this.docs = docs;
-        this.uploader = uploader;
         this.workflows = workflows;
         this.bodies = new BodyReader(config.maxBodySizeBytes());
         this.downloads = new DownloadRoute(modelDownloads, bodies);
@@ -106,21 +99,18 @@ public final class HttpApi implements AutoCloseable {
             cfg.routes.get("/docs/json", ctx -> json(ctx, 200, document()));
             cfg.routes.get("/docs/yaml", ctx -> ctx.contentType("application/yaml")
                     .result(new YAMLMapper().writeValueAsString(document())));
-            cfg.routes.exception(ApiException.class, (e, ctx) -> {
-                if (e.retryAfterSeconds() > 0) ctx.header("Retry-After", String.valueOf(e.retryAfterSeconds()));
-                json(ctx, e.status(), e.toJson());
-            });
+            cfg.routes.exception(RequestError.class, (e, ctx) -> ErrorResponses.write(ctx, e));
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("unexpected error", "path", ctx.path(), "error", e.toString());
-                json(ctx, 500, new ApiException(500, "Internal server error", null).toJson());
+                ErrorResponses.write(ctx, 500, "Internal server error", null);
             });
             cfg.routes.error(404, ctx -> {
                 if (!"application/json".equals(ctx.contentType())) {
-                    json(ctx, 404, new ApiException(404, "Not found: " + ctx.method() + " " + ctx.path(), "path").toJson());
+                    ErrorResponses.write(ctx, 404, "Not found: " + ctx.method() + " " + ctx.path(), "path");
                 }
             });
-            cfg.routes.error(405, ctx -> json(ctx, 405, new ApiException(405, "Method not allowed: "
-                    + ctx.method() + " " + ctx.path(), "path").toJson()));
+            cfg.routes.error(405, ctx -> ErrorResponses.write(ctx, 405, "Method not allowed: "
+                    + ctx.method() + " " + ctx.path(), "path"));
         });
         app.start(config.host(), config.port());
         LOG.info("listening", "host", config.host(), "port", app.port());
@@ -159,10 +149,10 @@ public final class HttpApi implements AutoCloseable {
      */
     private void workflow(Context ctx) throws InterruptedException, IOException {
         WorkflowEndpoint endpoint = workflows.await().find(ctx.pathParam("path")).orElseThrow(() ->
-                new ApiException(404, "No workflow endpoint at " + ctx.path(), "path"));
+                new NotFound("No workflow endpoint at " + ctx.path(), "path"));
         JsonNode json = bodies.json(ctx);
         if (json == null || !json.isObject()) {
-            throw ApiException.badRequest("Request body must be a JSON object", "body");
+            throw new BadInput("Request body must be a JSON object", "body");
         }
         ObjectNode body = (ObjectNode) json;
         long started = System.nanoTime();
@@ -175,20 +165,9 @@ public final class HttpApi implements AutoCloseable {
 
     /** The one way a request runs, from /prompt and the workflow endpoints alike. */
     private void run(Context ctx, PromptRequest request) throws InterruptedException, IOException {
-        JobsInFlight.Job job;
-        try {
-            job = delivery.admit();
-        } catch (JobsInFlight.ClosedException e) {
-            throw new ApiException(503, e.getMessage(), "server").retryAfter(RETRY_AFTER_STOPPING_S);
-        }
+        JobsInFlight.Job job = prompts.admit();
         if (request.isAsync()) {
-            try {
-                prompts.preprocess(request);
-            } catch (RuntimeException e) {
-                job.close();
-                throw e;
-            }
-            delivery.runInBackground(request, job);
+            prompts.submit(request, job);
             ObjectNode accepted = request.body().deepCopy();
             accepted.put("status", "ok");
             accepted.put("id", request.id());
@@ -196,32 +175,14 @@ public final class HttpApi implements AutoCloseable {
             return;
         }
         try (job) {
-            runSync(ctx, request);
-        } catch (ApiException e) {
+            prompts.runAndWrite(request, () -> {
+                ctx.status(200).contentType("application/json");
+                return ctx.res().getOutputStream();
+            });
+        } catch (RequestError e) {
+            if (ctx.res().isCommitted()) throw e;
             // written before the job counts as delivered, so a stopping server never exits ahead of the answer
-            answerNow(ctx, e);
-        }
-    }
-
-    private static void answerNow(Context ctx, ApiException e) throws IOException {
-        if (ctx.res().isCommitted()) throw e;
-        if (e.retryAfterSeconds() > 0) ctx.header("Retry-After", String.valueOf(e.retryAfterSeconds()));
-        ctx.status(e.status()).contentType("application/json");
-        OutputStream out = ctx.res().getOutputStream();
-        out.write(e.toJson().toString().getBytes(StandardCharsets.UTF_8));
-        out.flush();
-    }
-
-    private void runSync(Context ctx, PromptRequest request) throws InterruptedException, IOException {
-        PromptResult result = prompts.run(request);
-        try {
-            OutputUploader.Uploaded uploaded = uploader.upload(result);
-            ctx.status(200).contentType("application/json");
-            OutputStream out = ctx.res().getOutputStream();
-            syncWriter.write(out, result, null, uploaded.urls(), uploaded.millis());
-            out.flush();
-        } finally {
-            result.deleteFiles();
+            ErrorResponses.writeNow(ctx, e);
         }
     }
 
@@ -229,20 +190,16 @@ public final class HttpApi implements AutoCloseable {
         List<WorkflowEndpoint> endpoints;
         try {
             endpoints = workflows.await().endpoints();
-        } catch (ApiException e) {
+        } catch (RequestError e) {
             endpoints = List.of(); // the load failed (logged): the core routes are still documented
         }
         return docs.json(endpoints, config.markdownSchemaDescriptions());
     }
 
     private void interrupt(Context ctx) {
-        JsonNode body = bodies.json(ctx);
-        JsonNode id = body.path("id");
-        if (!id.isTextual() || id.asText().isBlank()) {
-            throw ApiException.badRequest("\"id\" is required and must be a string", "id");
-        }
-        boolean done = prompts.interrupt(id.asText());
-        ObjectNode answer = JSON.createObjectNode().put("id", id.asText()).put("interrupted", done ? "success" : "failed");
+        String id = RequestFields.of(bodies.json(ctx), "body", "").requiredText("id");
+        boolean done = prompts.interrupt(id);
+        ObjectNode answer = JSON.createObjectNode().put("id", id).put("interrupted", done ? "success" : "failed");
         json(ctx, done ? 200 : 404, answer);
     }
 

@@ -1,6 +1,7 @@
 package org.comfyapi.server.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.comfyapi.server.json.Json;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.comfyapi.server.workflow.WorkflowEndpoint;
@@ -9,7 +10,7 @@ import java.util.List;
 
 /** The OpenAPI 3 description of every route, served at {@code /docs/json} and {@code /docs/yaml}. */
 public final class OpenApiDocument {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final ObjectNode root = JSON.createObjectNode();
     private final ObjectNode paths;

@@ -1,5 +1,7 @@
 package org.comfyapi.server.http;
 
+import org.comfyapi.server.error.NotFound;
+
 import io.javalin.http.Context;
 
 import java.io.IOException;
@@ -50,9 +52,9 @@ final class SwaggerUi {
 
     void asset(Context ctx) {
         String name = ctx.pathParam("file");
-        if (name.contains("..") || name.contains("/")) throw new ApiException(404, "Not found", "path");
+        if (name.contains("..") || name.contains("/")) throw new NotFound("Not found", "path");
         InputStream in = SwaggerUi.class.getClassLoader().getResourceAsStream(root + name);
-        if (in == null) throw new ApiException(404, "Not found", "path");
+        if (in == null) throw new NotFound("Not found", "path");
         String type = name.endsWith(".js") ? "application/javascript"
                 : name.endsWith(".css") ? "text/css" : name.endsWith(".png") ? "image/png" : "application/octet-stream";
         ctx.contentType(type).result(in);

@@ -1,6 +1,7 @@
 package org.comfyapi.server.log;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.comfyapi.server.json.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.PrintStream;
@@ -14,10 +15,9 @@ import java.util.Locale;
 public final class Log {
     public enum Level { TRACE, DEBUG, INFO, WARN, ERROR, FATAL }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static volatile Level threshold = Level.INFO;
     private static volatile boolean json = false;
-    private static volatile PrintStream out = System.out;
 
     private final String component;
 
@@ -42,7 +42,6 @@ public final class Log {
         return level.compareTo(threshold) >= 0;
     }
 
-    public void trace(String msg, Object... kv) { log(Level.TRACE, msg, kv); }
     public void debug(String msg, Object... kv) { log(Level.DEBUG, msg, kv); }
     public void info(String msg, Object... kv) { log(Level.INFO, msg, kv); }
     public void warn(String msg, Object... kv) { log(Level.WARN, msg, kv); }
@@ -51,7 +50,7 @@ public final class Log {
     public void log(Level level, String msg, Object... kv) {
         if (!enabled(level)) return;
         String line = json ? jsonLine(level, msg, kv) : textLine(level, msg, kv);
-        PrintStream target = out;
+        PrintStream target = System.out;
         synchronized (target) {
             target.println(line);
         }

@@ -12,10 +12,16 @@ import org.comfyapi.server.comfy.ComfyUnavailableException;
 import org.comfyapi.server.comfy.LostPrompts;
 import org.comfyapi.server.comfy.PromptOutcome;
 import org.comfyapi.server.comfy.PromptWatch;
-import org.comfyapi.server.http.ApiException;
+import org.comfyapi.server.error.BadInput;
+import org.comfyapi.server.error.ExecutionFailure;
+import org.comfyapi.server.error.TimedOut;
+import org.comfyapi.server.error.Unavailable;
+import org.comfyapi.server.error.UpstreamFailure;
 import org.comfyapi.server.log.Log;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,8 +47,8 @@ public final class ComfyRunner {
     private final RunLimits limits;
     private volatile String stoppedBecause;
     private final Map<String, String> running = new ConcurrentHashMap<>();
-    private final Map<String, String> requestIds = java.util.Collections.synchronizedMap(
-            new java.util.LinkedHashMap<>(256, 0.75f, false) {
+    private final Map<String, String> requestIds = Collections.synchronizedMap(
+            new LinkedHashMap<>(256, 0.75f, false) {
                 @Override
                 protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
                     return size() > 4096;
@@ -62,20 +68,25 @@ public final class ComfyRunner {
         return Deadline.start(body, limits.defaultTimeout());
     }
 
-    public ComfyRun run(String requestId, ObjectNode graph, Deadline deadline) throws InterruptedException {
-        if (deadline.passed()) throw new ApiException(504, deadline.message(), "timeout");
+    public ComfyRun run(String requestId, ObjectNode graph, RunListener listener, Deadline deadline)
+            throws InterruptedException {
+        if (deadline.passed()) throw new TimedOut(deadline.message());
         String comfyId = UUID.randomUUID().toString();
         PromptWatch watch = events.watch(comfyId);
+        watch.listen(message -> listener.frame(requestId, message));
         running.put(requestId, comfyId);
         requestIds.put(comfyId, requestId);
         try {
+            listener.sent(requestId, comfyId); // before the POST: frames may overtake its answer
             ComfyClient.Queued queued = queue(graph, comfyId, deadline);
             if (!queued.promptId().equals(comfyId)) {
                 events.unwatch(comfyId);
                 comfyId = queued.promptId();
                 watch = events.watch(comfyId);
+                watch.listen(message -> listener.frame(requestId, message));
                 running.put(requestId, comfyId);
                 requestIds.put(comfyId, requestId);
+                listener.sent(requestId, comfyId);
             }
             watch.queued();
             LOG.debug("queued", "request_id", requestId, "prompt_id", comfyId, "number", queued.number());
@@ -91,7 +102,7 @@ public final class ComfyRunner {
         Duration wait = limits.unavailableWait();
         if (jobDeadline.remainingMillis() < wait.toMillis()) wait = Duration.ofMillis(jobDeadline.remainingMillis());
         long deadline = System.nanoTime() + wait.toNanos();
-        if (stoppedBecause != null) throw new ApiException(503, stoppedBecause, "server");
+        if (stoppedBecause != null) throw new Unavailable(stoppedBecause, "server");
         try {
             availability.await(wait);
             try {
@@ -104,7 +115,8 @@ public final class ComfyRunner {
                 return client.queue(graph, events.clientId(), comfyId);
             }
         } catch (ComfyRestartingException e) {
-            throw new ApiException(503, e.getMessage(), "comfyui").retryAfter(e.retryAfterSeconds());
+            if (jobDeadline.passed()) throw new TimedOut(jobDeadline.message());
+            throw new Unavailable(e.getMessage(), "comfyui", Optional.of(Duration.ofSeconds(e.retryAfterSeconds())));
         } catch (ComfyRejectedException e) {
             ObjectNode details = JsonNodeFactory.instance.objectNode();
             JsonNode body = e.body();
@@ -116,10 +128,10 @@ public final class ComfyRunner {
             }
             details.set("node_errors", body.path("node_errors").isMissingNode()
                     ? JsonNodeFactory.instance.objectNode() : body.get("node_errors"));
-            int status = e.status() >= 400 && e.status() < 500 ? 400 : 502;
-            throw new ApiException(status, message, "prompt", details);
+            if (e.status() >= 400 && e.status() < 500) throw new BadInput(message, "prompt", details);
+            throw new UpstreamFailure(message, "prompt", details);
         } catch (ComfyUnavailableException e) {
-            throw new ApiException(502, e.getMessage(), "comfyui");
+            throw new UpstreamFailure(e.getMessage(), "comfyui");
         }
     }
 
@@ -155,8 +167,8 @@ public final class ComfyRunner {
                 case PromptOutcome.Succeeded s -> finished(comfyId, watch);
                 case PromptOutcome.Failed f -> throw executionFailed(requestId, f.data());
                 case PromptOutcome.Interrupted i -> throw interrupted(requestId, i.data());
-                case PromptOutcome.Lost l -> throw new ApiException(502, l.reason(), "comfyui");
-                case PromptOutcome.Stopped st -> throw new ApiException(503, st.reason(), "server");
+                case PromptOutcome.Lost l -> throw new UpstreamFailure(l.reason(), "comfyui");
+                case PromptOutcome.Stopped st -> throw new Unavailable(st.reason(), "server");
             };
         }
     }
@@ -182,7 +194,7 @@ public final class ComfyRunner {
      * The deadline passed: a queued prompt is deleted from ComfyUI's queue, a running one interrupted, and
      * ComfyUI is watched for INTERRUPT_GRACE_S to see that it really stops.
      */
-    private ApiException timedOut(String requestId, String comfyId, Deadline deadline) {
+    private TimedOut timedOut(String requestId, String comfyId, Deadline deadline) {
         LOG.warn("prompt timed out", "request_id", requestId, "prompt_id", comfyId, "timeout", deadline.message());
         try {
             ComfyClient.QueueState queue = client.queueState();
@@ -195,7 +207,7 @@ public final class ComfyRunner {
         } catch (ComfyUnavailableException e) {
             LOG.warn("could not stop the timed-out prompt at ComfyUI", "request_id", requestId, "error", e.getMessage());
         }
-        return new ApiException(504, deadline.message(), "timeout");
+        return new TimedOut(deadline.message());
     }
 
     /** ComfyUI that still runs an interrupted prompt after INTERRUPT_GRACE_S is stuck. */
@@ -224,7 +236,7 @@ public final class ComfyRunner {
             try {
                 entry = client.history(comfyId);
             } catch (ComfyUnavailableException e) {
-                throw new ApiException(502, e.getMessage(), "comfyui");
+                throw new UpstreamFailure(e.getMessage(), "comfyui");
             }
             if (entry.isPresent()) {
                 watch.recordTimesFromHistory(entry.get());
@@ -232,21 +244,21 @@ public final class ComfyRunner {
             }
             Thread.sleep(HISTORY_AFTER_SUCCESS_MS);
         }
-        throw new ApiException(502, "ComfyUI reported success but wrote no history for prompt " + comfyId, "comfyui");
+        throw new UpstreamFailure("ComfyUI reported success but wrote no history for prompt " + comfyId, "comfyui");
     }
 
-    private static ApiException executionFailed(String requestId, JsonNode data) {
+    private static ExecutionFailure executionFailed(String requestId, JsonNode data) {
         String message = data.path("exception_message").asText("ComfyUI execution failed").strip();
         LOG.warn("execution_error", "request_id", requestId, "node_id", data.path("node_id").asText(),
                 "node_type", data.path("node_type").asText(), "exception", message);
-        return new ApiException(500, message, locationOf(data), failureDetails(data));
+        return new ExecutionFailure(message, locationOf(data), failureDetails(data));
     }
 
-    private static ApiException interrupted(String requestId, JsonNode data) {
+    private static ExecutionFailure interrupted(String requestId, JsonNode data) {
         LOG.info("execution_interrupted", "request_id", requestId, "node_id", data.path("node_id").asText());
         String where = data.hasNonNull("node_id")
                 ? " at node " + data.path("node_id").asText() + " (" + data.path("node_type").asText() + ")" : "";
-        return new ApiException(500, "Prompt execution was interrupted" + where, locationOf(data), failureDetails(data));
+        return new ExecutionFailure("Prompt execution was interrupted" + where, locationOf(data), failureDetails(data));
     }
 
     private static String locationOf(JsonNode data) {

@@ -1,7 +1,7 @@
 package org.comfyapi.server.prompt;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.comfyapi.server.http.ApiException;
+import org.comfyapi.server.error.BadInput;
 
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -26,7 +26,7 @@ public record Deadline(Optional<Duration> timeout, long startedAt) {
         JsonNode value = body.get("timeout");
         if (value == null || value.isNull()) return Optional.empty();
         if (!value.isNumber() || value.asDouble() <= 0 || value.asDouble() > MAX_SECONDS) {
-            throw ApiException.badRequest("\"timeout\" must be a number of seconds greater than 0 and at most "
+            throw new BadInput("\"timeout\" must be a number of seconds greater than 0 and at most "
                     + (long) MAX_SECONDS, "timeout");
         }
         return Optional.of(Duration.ofNanos((long) (value.asDouble() * 1e9)));

@@ -1,6 +1,9 @@
 package org.comfyapi.server.prompt;
 
+import org.comfyapi.server.error.Unavailable;
+
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,15 +20,15 @@ public final class JobsInFlight {
         void close();
     }
 
-    /** The server has stopped taking jobs. */
-    public static final class ClosedException extends RuntimeException {
-        public ClosedException() {
-            super("The server is shutting down and takes no new jobs; send it to another instance or try again later");
-        }
-    }
+    /** A stopping server sends new jobs elsewhere; by then a replacement may be up. */
+    private static final Duration RETRY_AFTER_STOPPING = Duration.ofSeconds(5);
 
+    /** Admits a job; a 503 once the server stops taking jobs. */
     public synchronized Job admit() {
-        if (closed) throw new ClosedException();
+        if (closed) {
+            throw new Unavailable("The server is shutting down and takes no new jobs; send it to another instance "
+                    + "or try again later", "server", Optional.of(RETRY_AFTER_STOPPING));
+        }
         count++;
         return new Job() {
             private boolean done;

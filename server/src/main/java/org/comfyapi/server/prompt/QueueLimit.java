@@ -1,9 +1,12 @@
 package org.comfyapi.server.prompt;
 
-import org.comfyapi.server.http.ApiException;
+import org.comfyapi.server.error.Unavailable;
+
+import java.time.Duration;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Optional;
 import java.util.function.IntSupplier;
 
 /**
@@ -30,7 +33,7 @@ public final class QueueLimit {
         return new QueueLimit(0, false, () -> 0);
     }
 
-    /** Throws a 503 (location {@code queue}) when the queue is full and full means reject. */
+    /** Throws {@link Unavailable} (503, location {@code queue}) when the queue is full and full means reject. */
     public void check() {
         if (!reject || maxDepth <= 0) return;
         int depth;
@@ -41,8 +44,8 @@ public final class QueueLimit {
         }
         if (depth < maxDepth) return;
         long waitMs = averageMillis() * (depth - maxDepth + 1);
-        throw new ApiException(503, "ComfyUI's queue is full (" + depth + " prompts, MAX_QUEUE_DEPTH " + maxDepth
-                + "); try again later", "queue").retryAfter(Math.max(1, (waitMs + 999) / 1000));
+        throw new Unavailable("ComfyUI's queue is full (" + depth + " prompts, MAX_QUEUE_DEPTH " + maxDepth
+                + "); try again later", "queue", Optional.of(Duration.ofSeconds(Math.max(1, (waitMs + 999) / 1000))));
     }
 
     /** A prompt ran at ComfyUI for this long. */

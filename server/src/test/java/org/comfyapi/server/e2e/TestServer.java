@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.comfyapi.server.App;
 import org.comfyapi.server.config.Config;
+import org.comfyapi.server.prompt.RunListener;
 import org.comfyapi.server.storage.StorageSettings;
 
 import java.io.IOException;
@@ -55,11 +56,21 @@ final class TestServer implements AutoCloseable {
     }
 
     static TestServer start(Path home, Map<String, String> env, String... simulatorFlags) throws Exception {
-        return start(home, env, Simulator.freePort(), port -> Simulator.command(home, port, simulatorFlags));
+        return start(home, env, RunListener.NONE, simulatorFlags);
+    }
+
+    static TestServer start(Path home, Map<String, String> env, RunListener listener, String... simulatorFlags)
+            throws Exception {
+        return start(home, env, listener, Simulator.freePort(), port -> Simulator.command(home, port, simulatorFlags));
     }
 
     /** With a CMD of the test's own making (a wrapper script, say) for ComfyUI on {@code comfyPort}. */
     static TestServer start(Path home, Map<String, String> env, int comfyPort, IntFunction<String> cmd) throws Exception {
+        return start(home, env, RunListener.NONE, comfyPort, cmd);
+    }
+
+    private static TestServer start(Path home, Map<String, String> env, RunListener listener, int comfyPort,
+                                    IntFunction<String> cmd) throws Exception {
         Files.createDirectories(home.resolve("models/checkpoints"));
         Files.writeString(home.resolve("models/checkpoints/sd15.safetensors"), "not really a model");
         Map<String, String> all = new HashMap<>();
@@ -77,7 +88,7 @@ final class TestServer implements AutoCloseable {
         TestServer server = null;
         try {
             CompletableFuture<Integer> exit = new CompletableFuture<>();
-            app = new App(Config.load(all), StorageSettings.fromEnv(all), exit::complete);
+            app = new App(Config.load(all), StorageSettings.fromEnv(all), listener, exit::complete);
             server = new TestServer(home, comfyPort, app);
             exit.thenAccept(server.fatalExit::complete);
             app.start();

@@ -1,8 +1,9 @@
 package org.comfyapi.server.prompt;
 
-import org.comfyapi.server.http.ApiException;
+import org.comfyapi.server.error.Unavailable;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,12 +19,12 @@ class QueueLimitTest {
         limit.ran(4_000);
         limit.ran(6_000);
 
-        ApiException full = catchThrowableOfType(ApiException.class, limit::check);
+        Unavailable full = catchThrowableOfType(Unavailable.class, limit::check);
 
-        assertThat(full.status()).isEqualTo(503);
         assertThat(full.location()).isEqualTo("queue");
         assertThat(full.getMessage()).contains("MAX_QUEUE_DEPTH 1");
-        assertThat(full.retryAfterSeconds()).as("two prompts of 5 s on average before a place frees").isEqualTo(10);
+        assertThat(full.retryAfter()).as("two prompts of 5 s on average before a place frees")
+                .contains(Duration.ofSeconds(10));
         depth.set(0);
         assertThatCode(limit::check).doesNotThrowAnyException();
     }
