@@ -1,6 +1,8 @@
 package org.comfyapi.server.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,10 +16,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Per-request "timeout" and PROMPT_TIMEOUT_S (SPEC 10.2). */
 class DeadlineTest {
 
+    private static TestServer server;
+
+    @BeforeAll
+    static void start(@TempDir Path home) throws Exception {
+        server = TestServer.start(home, Map.of("PROMPT_TIMEOUT_S", "1"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) server.close();
+    }
+
     @Test
-    void promptsPastTheirDeadlineAreStoppedAtComfyAndAnswered504(@TempDir Path home) throws Exception {
-        try (WebhookReceiver receiver = new WebhookReceiver();
-             TestServer server = TestServer.start(home, Map.of("PROMPT_TIMEOUT_S", "1"))) {
+    void promptsPastTheirDeadlineAreStoppedAtComfyAndAnswered504() throws Exception {
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
             TestServer.Response running = server.post("/prompt", Graphs.body("late-running", Graphs.fault("hang", 0, 1)));
             assertThat(running.status()).isEqualTo(504);
             assertThat(running.json().path("error").asText()).isEqualTo("Prompt timed out after 1 s");
@@ -42,25 +55,23 @@ class DeadlineTest {
     }
 
     @Test
-    void aBadTimeoutIsA400NamingIt(@TempDir Path home) throws Exception {
-        try (TestServer server = TestServer.start(home, Map.of())) {
-            for (String timeout : new String[]{"0", "-1", "\"10\"", "true"}) {
-                TestServer.Response response = server.post("/prompt",
-                        "{\"timeout\": " + timeout + ", \"prompt\": " + Graphs.invert(1, 4, 4, "b") + "}");
-                assertThat(response.status()).as("timeout %s", timeout).isEqualTo(400);
-                assertThat(response.json().path("location").asText()).isEqualTo("timeout");
-            }
+    void aBadTimeoutIsA400NamingIt() throws Exception {
+        for (String timeout : new String[]{"0", "-1", "\"10\"", "true"}) {
+            TestServer.Response response = server.post("/prompt",
+                    "{\"timeout\": " + timeout + ", \"prompt\": " + Graphs.invert(1, 4, 4, "b") + "}");
+            assertThat(response.status()).as("timeout %s", timeout).isEqualTo(400);
+            assertThat(response.json().path("location").asText()).isEqualTo("timeout");
         }
     }
 
     @Test
     void aComfyThatIgnoresTheInterruptIsStuckAndRestartedAndTheOtherJobsAreToldWhy(@TempDir Path home) throws Exception {
-        try (TestServer server = TestServer.start(home, Map.of("ALWAYS_RESTART_COMFYUI", "true", "INTERRUPT_GRACE_S", "1"))) {
+        try (TestServer restarting = TestServer.start(home, Map.of("ALWAYS_RESTART_COMFYUI", "true", "INTERRUPT_GRACE_S", "1"))) {
             // the simulator's "slow" node sleeps through interrupts, like a custom node that never checks them
-            CompletableFuture<TestServer.Response> stuck = server.postAsync("/prompt",
+            CompletableFuture<TestServer.Response> stuck = restarting.postAsync("/prompt",
                     "{\"id\": \"stuck\", \"timeout\": 1, \"prompt\": " + Graphs.fault("slow", 600_000, 1) + "}");
-            server.awaitComfyRunning();
-            CompletableFuture<TestServer.Response> behind = server.postAsync("/prompt",
+            restarting.awaitComfyRunning();
+            CompletableFuture<TestServer.Response> behind = restarting.postAsync("/prompt",
                     Graphs.body("behind-stuck", Graphs.invert(2, 4, 4, "s")));
 
             assertThat(stuck.get().status()).isEqualTo(504);
@@ -68,9 +79,9 @@ class DeadlineTest {
             assertThat(other.status()).isEqualTo(502);
             assertThat(other.json().path("error").asText()).contains("ComfyUI is stuck").contains("INTERRUPT_GRACE_S");
 
-            TestServer.await(() -> ready(server), Duration.ofSeconds(60), "ready after the restart");
-            assertThat(server.post("/prompt", Graphs.body("after-stuck", Graphs.invert(2, 4, 4, "a"))).status()).isEqualTo(200);
-            assertThat(server.fatalExit).isNotDone();
+            TestServer.await(() -> ready(restarting), Duration.ofSeconds(60), "ready after the restart");
+            assertThat(restarting.post("/prompt", Graphs.body("after-stuck", Graphs.invert(2, 4, 4, "a"))).status()).isEqualTo(200);
+            assertThat(restarting.fatalExit).isNotDone();
         }
     }
 
