@@ -96,6 +96,7 @@ public final class HttpApi implements AutoCloseable {
             cfg.routes.post("/workflows/<path>", this::workflow);
             cfg.routes.get("/docs", swagger::page);
             cfg.routes.get("/docs/static/{file}", swagger::asset);
+            cfg.routes.get("/favicon.ico", swagger::favicon);
             cfg.routes.get("/docs/json", ctx -> json(ctx, 200, document()));
             cfg.routes.get("/docs/yaml", ctx -> ctx.contentType("application/yaml")
                     .result(new YAMLMapper().writeValueAsString(document())));
