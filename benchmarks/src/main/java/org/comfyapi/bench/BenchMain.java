@@ -53,6 +53,7 @@ public final class BenchMain {
         if (o.has("memory")) sections.add(new Memory());
         if (o.has("conversion")) sections.add(new Conversion());
         if (o.has("startup")) sections.add(new Startup());
+        if (o.has("reliability")) sections.add(new Reliability());
         boolean needsSimulator = sections.stream().anyMatch(s -> !(s instanceof Conversion));
         try (Child sim = needsSimulator ? Child.simulator(o.simulatorJar(), home, work.resolve("logs"), "-Xmx4g") : null) {
             env.simulator = sim;

@@ -17,6 +17,7 @@ import org.comfyapi.server.config.Config;
 import org.comfyapi.server.config.HttpSettings;
 import org.comfyapi.server.json.RequestFields;
 import org.comfyapi.server.log.Log;
+import org.comfyapi.server.prompt.JobsInFlight;
 import org.comfyapi.server.prompt.PromptPipeline;
 import org.comfyapi.server.prompt.PromptRequest;
 import org.comfyapi.server.storage.ModelDownloads;
@@ -190,18 +191,25 @@ public final class HttpApi implements AutoCloseable {
 
     /** The one way a request runs, from /prompt and the workflow endpoints alike. */
     private void run(Context ctx, PromptRequest request) throws InterruptedException, IOException {
+        JobsInFlight.Job job = prompts.admit();
         if (request.isAsync()) {
-            prompts.submit(request);
+            prompts.submit(request, job);
             ObjectNode accepted = request.body().deepCopy();
             accepted.put("status", "ok");
             accepted.put("id", request.id());
             json(ctx, 202, accepted);
             return;
         }
-        prompts.runAndWrite(request, () -> {
-            ctx.status(200).contentType("application/json");
-            return ctx.res().getOutputStream();
-        });
+        try (job) {
+            prompts.runAndWrite(request, () -> {
+                ctx.status(200).contentType("application/json");
+                return ctx.res().getOutputStream();
+            });
+        } catch (RequestError e) {
+            if (ctx.res().isCommitted()) throw e;
+            // written before the job counts as delivered, so a stopping server never exits ahead of the answer
+            ErrorResponses.writeNow(ctx, e);
+        }
     }
 
     private JsonNode document() throws InterruptedException {

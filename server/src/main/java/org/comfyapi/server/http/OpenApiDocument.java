@@ -236,6 +236,8 @@ public final class OpenApiDocument {
                 "Legacy webhook: one output.complete POST per file, prompt.failed on failure"));
         props.set("webhook_v2", str().put("format", "uri").put("description",
                 "Signed (Standard Webhooks) prompt.complete / prompt.failed POST"));
+        props.set("timeout", obj().put("type", "number").put("exclusiveMinimum", 0).put("description",
+                "Seconds the job may take (default PROMPT_TIMEOUT_S); then it is stopped at ComfyUI and answered 504"));
         props.set("convert_output", obj().put("type", "object").<ObjectNode>set("properties", obj()
                 .<ObjectNode>set("format", obj().put("type", "string").set("enum", arr("jpeg", "jpg", "webp")))
                 .set("options", obj().put("type", "object").put("additionalProperties", true))));

@@ -19,9 +19,11 @@ public final class PromptService {
     private final InputResolver inputs;
     private final InputLimits limits;
     private final GraphCheck graphCheck;
+    private final QueueLimit queueLimit;
 
     public PromptService(PromptPreprocessor preprocessor, InputLimits limits, GraphCheck graphCheck, InputResolver inputs,
-                         ComfyRunner runner, OutputCollector collector, OutputConverter converter) {
+                         ComfyRunner runner, OutputCollector collector, OutputConverter converter, QueueLimit queueLimit) {
+        this.queueLimit = queueLimit;
         this.preprocessor = preprocessor;
         this.limits = limits;
         this.graphCheck = graphCheck;
@@ -62,6 +64,7 @@ public final class PromptService {
 
     public PromptResult run(PreparedPrompt prepared, RunListener listener) throws InterruptedException {
         PromptRequest request = prepared.request();
+        Deadline deadline = runner.deadlineFor(request.body());
         var graph = prepared.graph();
         long started = prepared.startedAt();
         List<Path> inputFiles = inputs.resolve(graph, request);
@@ -69,11 +72,13 @@ public final class PromptService {
         LOG.info("prompt accepted", "request_id", request.id(), "nodes", graph.size(), "inputs", inputFiles.size());
         ComfyRun run;
         try {
-            run = runner.run(request.id(), graph, listener);
+            run = runner.run(request.id(), graph, listener, deadline);
         } finally {
             InputResolver.deleteAll(inputFiles);
         }
         long doneAt = System.currentTimeMillis();
+        queueLimit.ran(run.executionEnd() > run.executionStart() && run.executionStart() > 0
+                ? run.executionEnd() - run.executionStart() : doneAt - queuedAt);
         List<OutputFile> files = collector.collect(request.id(), run.history());
         if (request.conversion().isPresent()) files = converter.convert(request.id(), files, request.conversion().get());
         long collectedAt = System.currentTimeMillis();
