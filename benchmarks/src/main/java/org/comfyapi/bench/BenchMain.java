@@ -53,6 +53,7 @@ public final class BenchMain {
         if (o.has("memory")) sections.add(new Memory());
         if (o.has("conversion")) sections.add(new Conversion());
         if (o.has("startup")) sections.add(new Startup());
+        if (o.has("reliability")) sections.add(new Reliability());
         if (o.has("queue")) sections.add(new Fleet());
         boolean needsSimulator = sections.stream().anyMatch(s -> !(s instanceof Conversion) && !(s instanceof Fleet));
         try (Child sim = needsSimulator ? Child.simulator(o.simulatorJar(), home, work.resolve("logs"), "-Xmx4g") : null) {

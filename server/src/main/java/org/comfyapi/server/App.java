@@ -3,6 +3,7 @@ package org.comfyapi.server;
 import org.comfyapi.server.comfy.ComfyClient;
 import org.comfyapi.server.comfy.ComfyEvents;
 import org.comfyapi.server.comfy.ComfySupervisor;
+import org.comfyapi.server.comfy.NodeDefinitions;
 import org.comfyapi.server.comfy.ModelCatalog;
 import org.comfyapi.server.config.Config;
 import org.comfyapi.server.config.Directories;
@@ -11,13 +12,18 @@ import org.comfyapi.server.http.HttpApi;
 import org.comfyapi.server.http.OpenApiDocument;
 import org.comfyapi.server.media.ImageConverter;
 import org.comfyapi.server.prompt.ComfyRunner;
+import org.comfyapi.server.prompt.GraphCheck;
+import org.comfyapi.server.prompt.InputLimits;
 import org.comfyapi.server.prompt.InputResolver;
 import org.comfyapi.server.prompt.OutputCollector;
 import org.comfyapi.server.prompt.OutputConverter;
 import org.comfyapi.server.prompt.OutputUploader;
+import org.comfyapi.server.prompt.JobsInFlight;
 import org.comfyapi.server.prompt.PromptPipeline;
 import org.comfyapi.server.prompt.PromptPreprocessor;
 import org.comfyapi.server.prompt.PromptService;
+import org.comfyapi.server.prompt.QueueLimit;
+import org.comfyapi.server.prompt.RunLimits;
 import org.comfyapi.server.prompt.RunListener;
 import org.comfyapi.server.queue.PipelineJobRunner;
 import org.comfyapi.server.queue.QueueCapacity;
@@ -54,9 +60,8 @@ public final class App implements AutoCloseable {
     private final HttpApi http;
     private final WorkflowHost workflows;
     private final Startup startup;
+    private final Shutdown shutdown;
     private final List<AutoCloseable> closeables = new ArrayList<>();
-    /** How long SIGTERM waits for queued jobs running here to be delivered and acknowledged. */
-    private static final Duration QUEUE_DRAIN = Duration.ofSeconds(25);
     private final QueueMode queueMode;
     private final QueuedJobRunner queueRunner;
     private final QueueCapacity queueCapacity;
@@ -80,9 +85,10 @@ public final class App implements AutoCloseable {
         workflows.watchModels(dirs.models()); // new model files reach the workflows' enums
         String clientId = UUID.randomUUID().toString();
         this.events = new ComfyEvents(clientId, config.comfy().websocketUri(clientId));
-        this.supervisor = new ComfySupervisor(config.comfy(), client, events, fatalExit);
+        this.supervisor = new ComfySupervisor(config.comfy(), client, events, code -> afterComfyDied(code, fatalExit));
         ModelCatalog catalog = new ModelCatalog(client, dirs.models());
-        ComfyRunner runner = new ComfyRunner(client, events, supervisor::lostBecause);
+        ComfyRunner runner = new ComfyRunner(client, events, supervisor, new RunLimits(
+                config.comfy().unavailableWait(), config.jobs().promptTimeout(), config.jobs().interruptGrace()));
         HttpClient web = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).proxy(storage.proxy())
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
         WebhookSettings hooks = config.webhooks();
@@ -107,11 +113,16 @@ public final class App implements AutoCloseable {
                 config.lruCacheSizeGb(), storageEvents), remote, storageEvents);
         ModelDownloads models = new ModelDownloads(dirs.models(), downloads, () -> Set.copyOf(client.modelFolders()));
         InputResolver inputs = new InputResolver(dirs.input(), downloads, models);
-        PromptService prompts = new PromptService(new PromptPreprocessor(config.prependFilenames()), inputs, runner,
-                new OutputCollector(dirs.output(), dirs.temp()), new OutputConverter(ImageConverter::new));
+        NodeDefinitions nodes = new NodeDefinitions(client);
+        QueueLimit queueLimit = new QueueLimit(config.http().maxQueueDepth(), config.jobs().rejectWhenFull(),
+                () -> events.isConnected() && events.queueRemaining() >= 0 ? events.queueRemaining() : client.queueRemaining());
+        PromptService prompts = new PromptService(new PromptPreprocessor(config.prependFilenames()),
+                new InputLimits(config.http().maxStringInputBytes()), new GraphCheck(nodes), inputs, runner,
+                new OutputCollector(dirs.output(), dirs.temp()), new OutputConverter(ImageConverter::new), queueLimit);
         OutputUploader uploader = new OutputUploader(remote, storageEvents);
+        JobsInFlight jobs = new JobsInFlight();
         PromptPipeline pipeline = new PromptPipeline(prompts, uploader, sender, dirs.cache().resolve("spool"),
-                listener);
+                listener, jobs, queueLimit);
         Readiness readiness = new Readiness(supervisor, workflows, events, client, config.http().maxQueueDepth());
         this.http = new HttpApi(config.http(), pipeline, catalog, models, readiness,
                 new OpenApiDocument(Config.VERSION), workflows);
@@ -127,13 +138,30 @@ public final class App implements AutoCloseable {
             this.queueCapacity = null;
         }
         Warmup warmup = new Warmup(config.warmup(), web, prompts);
-        this.startup = new Startup(config, client, events, supervisor, catalog, models, workflows, warmup, http, readiness);
+        this.shutdown = new Shutdown(readiness, jobs, runner, config.jobs().shutdownGrace());
+        this.startup = new Startup(config, client, events, supervisor, catalog, models, workflows, warmup, http, readiness,
+                nodes);
     }
 
     /** Starts everything; throws when ComfyUI never comes up or the warmup fails. */
     public void start() throws Exception {
         startup.run();
         if (queueMode != null) queueMode.start(queueRunner, queueCapacity);
+    }
+
+    private void afterComfyDied(int code, IntConsumer fatalExit) {
+        try {
+            shutdown.afterComfyDied();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        fatalExit.accept(code);
+    }
+
+    /** SIGTERM/SIGINT: stop taking jobs and deliver the ones in flight (SHUTDOWN_GRACE_S); then {@link #close}. */
+    public void drain() throws InterruptedException {
+        if (queueMode != null) queueMode.stopTaking();
+        shutdown.drain();
     }
 
     public int port() {
@@ -146,14 +174,7 @@ public final class App implements AutoCloseable {
 
     @Override
     public void close() {
-        if (queueMode != null) {
-            try {
-                queueMode.drain(QUEUE_DRAIN);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            queueMode.close();
-        }
+        if (queueMode != null) queueMode.close();
         http.close();
         workflows.close();
         events.close();

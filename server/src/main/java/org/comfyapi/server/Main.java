@@ -8,7 +8,9 @@ import org.comfyapi.server.prompt.RunListener;
 import org.comfyapi.server.queue.QueueSettings;
 import org.comfyapi.server.storage.StorageSettings;
 
+import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /** Entry point: read the environment, start, and stop ComfyUI with us on SIGTERM/SIGINT. */
 public final class Main {
@@ -16,6 +18,11 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        OptionalInt handled = CommandLine.handle(List.of(args), System.out, System.err);
+        if (handled.isPresent()) {
+            System.exit(handled.getAsInt());
+            return;
+        }
         Config config;
         StorageSettings storage;
         Optional<QueueSettings> queue;
@@ -35,6 +42,15 @@ public final class Main {
             System.exit(code);
         });
         Runtime.getRuntime().addShutdownHook(new Thread(app::close, "shutdown"));
+        StopSignals.install(() -> {
+            try {
+                app.drain();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            log.info("exiting", "code", 0);
+            System.exit(0);
+        });
         try {
             app.start();
         } catch (ConfigException e) {

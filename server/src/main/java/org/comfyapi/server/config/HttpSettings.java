@@ -2,7 +2,7 @@ package org.comfyapi.server.config;
 
 /** The API's listener, request limits, docs and readiness. */
 public record HttpSettings(String host, int port, long maxBodySizeBytes, boolean markdownSchemaDescriptions,
-                           int maxQueueDepth) {
+                           int maxQueueDepth, long maxStringInputBytes) {
 
     static HttpSettings fromEnv(Env env) {
         return new HttpSettings(
@@ -10,6 +10,7 @@ public record HttpSettings(String host, int port, long maxBodySizeBytes, boolean
                 env.port("PORT", 3000),
                 (long) (env.positiveNumber("MAX_BODY_SIZE_MB", 100) * 1024 * 1024),
                 env.bool("MARKDOWN_SCHEMA_DESCRIPTIONS", true),
-                env.intRange("MAX_QUEUE_DEPTH", 0, 0, Integer.MAX_VALUE));
+                env.intRange("MAX_QUEUE_DEPTH", 0, 0, Integer.MAX_VALUE),
+                (long) (env.positiveNumber("MAX_STRING_INPUT_KB", 1024) * 1024));
     }
 }

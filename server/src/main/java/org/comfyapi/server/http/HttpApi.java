@@ -17,6 +17,7 @@ import org.comfyapi.server.config.Config;
 import org.comfyapi.server.config.HttpSettings;
 import org.comfyapi.server.json.RequestFields;
 import org.comfyapi.server.log.Log;
+import org.comfyapi.server.prompt.JobsInFlight;
 import org.comfyapi.server.prompt.PromptPipeline;
 import org.comfyapi.server.prompt.PromptRequest;
 import org.comfyapi.server.queue.QueueMode;
@@ -91,12 +92,14 @@ public final class HttpApi implements AutoCloseable {
             cfg.routes.get("/ready", this::ready);
             cfg.routes.get("/models", ctx -> json(ctx, 200, JSON.valueToTree(models.all())));
             cfg.routes.post("/prompt", this::prompt);
+            cfg.routes.post("/validate", this::validate);
             cfg.routes.post("/interrupt", this::interrupt);
             cfg.routes.post("/download", downloads::handle);
             cfg.routes.post("/workflow/<path>", this::workflow);
             cfg.routes.post("/workflows/<path>", this::workflow);
             cfg.routes.get("/docs", swagger::page);
             cfg.routes.get("/docs/static/{file}", swagger::asset);
+            cfg.routes.get("/favicon.ico", swagger::favicon);
             cfg.routes.get("/docs/json", ctx -> json(ctx, 200, document()));
             cfg.routes.get("/docs/yaml", ctx -> ctx.contentType("application/yaml")
                     .result(new YAMLMapper().writeValueAsString(document())));
@@ -177,21 +180,60 @@ public final class HttpApi implements AutoCloseable {
         this.queue = queue;
     }
 
+    /**
+     * {@code POST /validate}: a /prompt body, or a workflow body with {@code "workflow": "<path>"}, put through
+     * every check a run would meet before ComfyUI runs it; nothing is downloaded, queued or run.
+     */
+    private void validate(Context ctx) throws InterruptedException {
+        JsonNode json = bodies.json(ctx);
+        if (!json.isObject()) throw new BadInput("Request body must be a JSON object", "body");
+        ObjectNode body = (ObjectNode) json;
+        JsonNode workflow = body.remove("workflow");
+        if (workflow != null && !workflow.isNull()) {
+            if (!workflow.isTextual()) {
+                throw new BadInput("\"workflow\" must be the path of a workflow endpoint", "workflow");
+            }
+            String path = workflow.asText().replaceFirst("^/?(workflows?/)?", "");
+            WorkflowEndpoint endpoint = workflows.await().find(path).orElseThrow(() ->
+                    new BadInput("No workflow endpoint at /workflow/" + path, "workflow"));
+            Generated generated = endpoint.generate(body.get("input"));
+            body.set("input", generated.input());
+            body.set("prompt", generated.prompt());
+        }
+        prompts.validate(PromptRequest.parse(body));
+        json(ctx, 200, JSON.createObjectNode().put("valid", true));
+    }
+
+    private static void accepted(Context ctx, PromptRequest request) {
+        ObjectNode accepted = request.body().deepCopy();
+        accepted.put("status", "ok");
+        accepted.put("id", request.id());
+        json(ctx, 202, accepted);
+    }
+
     /** The one way a request runs, from /prompt and the workflow endpoints alike. */
     private void run(Context ctx, PromptRequest request, ObjectNode received) throws InterruptedException, IOException {
-        if (request.isAsync()) {
-            if (queue != null) queue.enqueue(request, received);
-            else prompts.submit(request);
-            ObjectNode accepted = request.body().deepCopy();
-            accepted.put("status", "ok");
-            accepted.put("id", request.id());
-            json(ctx, 202, accepted);
+        if (request.isAsync() && queue != null) {
+            queue.enqueue(request, received);
+            accepted(ctx, request);
             return;
         }
-        prompts.runAndWrite(request, () -> {
-            ctx.status(200).contentType("application/json");
-            return ctx.res().getOutputStream();
-        });
+        JobsInFlight.Job job = prompts.admit();
+        if (request.isAsync()) {
+            prompts.submit(request, job);
+            accepted(ctx, request);
+            return;
+        }
+        try (job) {
+            prompts.runAndWrite(request, () -> {
+                ctx.status(200).contentType("application/json");
+                return ctx.res().getOutputStream();
+            });
+        } catch (RequestError e) {
+            if (ctx.res().isCommitted()) throw e;
+            // written before the job counts as delivered, so a stopping server never exits ahead of the answer
+            ErrorResponses.writeNow(ctx, e);
+        }
     }
 
     private JsonNode document() throws InterruptedException {

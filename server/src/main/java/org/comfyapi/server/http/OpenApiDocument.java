@@ -23,6 +23,14 @@ public final class OpenApiDocument {
                 .put("version", version)
                 .put("description", "A stateless HTTP API in front of ComfyUI: run any API-format graph and "
                         + "get its outputs back as base64, by webhook or in object storage.");
+        root.withObject("info").putObject("license").put("name", "MIT")
+                .put("url", "https://opensource.org/licenses/MIT");
+        root.putArray("servers").addObject().put("url", "/").put("description", "This server");
+        ArrayNode tags = root.putArray("tags");
+        tags.addObject().put("name", "prompt").put("description", "Run ComfyUI graphs");
+        tags.addObject().put("name", "workflows").put("description", "Workflow endpoints from WORKFLOW_DIR");
+        tags.addObject().put("name", "models").put("description", "Model files");
+        tags.addObject().put("name", "probes").put("description", "Liveness and readiness");
         paths = root.putObject("paths");
         schemas = root.putObject("components").putObject("schemas");
         addSchemas();
@@ -53,35 +61,39 @@ public final class OpenApiDocument {
                     .put("description", "The input as validated, defaults filled in"));
             String summary = endpoint.summary().orElse("Workflow " + endpoint.route());
             String description = markdown ? endpoint.markdownDescription() : endpoint.description().orElse(null);
+            ObjectNode example = JSON.createObjectNode();
+            example.set("input", SchemaExample.of(endpoint.inputJsonSchema()));
+            String operation = endpoint.route().replaceAll("[^A-Za-z0-9]+", "_");
             for (String prefix : List.of("/workflow/", "/workflows/")) {
-                addPost(documentPaths, prefix + endpoint.route(), "workflows", summary, description, request.deepCopy(),
-                        ok.deepCopy());
+                ObjectNode op = addPost(documentPaths, prefix + endpoint.route(), prefix.replace("/", "") + "_" + operation,
+                        "workflows", summary, description, request.deepCopy(), ok.deepCopy(), example);
+                if (prefix.equals("/workflows/")) op.put("deprecated", true);
             }
         }
         return document;
     }
 
-    /** Adds a POST route whose body and 200 response are given as schemas. */
-    public void addPost(String path, String tag, String summary, String description, ObjectNode requestSchema,
-                        ObjectNode okSchema) {
-        addPost(paths, path, tag, summary, description, requestSchema, okSchema);
-    }
-
-    private static void addPost(ObjectNode paths, String path, String tag, String summary, String description,
-                                ObjectNode requestSchema, ObjectNode okSchema) {
+    private static ObjectNode addPost(ObjectNode paths, String path, String operationId, String tag, String summary,
+                                      String description, ObjectNode requestSchema, ObjectNode okSchema,
+                                      ObjectNode example) {
         ObjectNode op = paths.putObject(path).putObject("post");
+        op.put("operationId", operationId);
         op.putArray("tags").add(tag);
         op.put("summary", summary);
         if (description != null) op.put("description", description);
-        op.putObject("requestBody").put("required", true).putObject("content")
-                .putObject("application/json").set("schema", requestSchema);
+        ObjectNode body = op.putObject("requestBody").put("required", true).putObject("content")
+                .putObject("application/json");
+        body.set("schema", requestSchema);
+        body.set("example", example);
         ObjectNode responses = op.putObject("responses");
         response(responses, "200", "Finished; outputs in the body", okSchema);
         response(responses, "202", "Accepted; results go to the webhook or storage", ref("AsyncResponse"));
         response(responses, "400", "Invalid request, or ComfyUI refused the graph", ref("Error"));
         response(responses, "413", "Body larger than MAX_BODY_SIZE_MB", ref("Error"));
+        response(responses, "415", "Content-Type is not application/json", ref("Error"));
         response(responses, "500", "ComfyUI failed while running the graph", ref("Error"));
         response(responses, "502", "ComfyUI is unreachable or died", ref("Error"));
+        return op;
     }
 
     private void addCoreRoutes() {
@@ -91,26 +103,64 @@ public final class OpenApiDocument {
                 statusSchema());
         get("/models", "models", "Model files per model folder", obj().put("type", "object")
                 .set("additionalProperties", obj().put("type", "array").set("items", str())));
-        addPost("/prompt", "prompt", "Run an API-format ComfyUI graph",
+        addPost(paths, "/prompt", "postPrompt", "prompt", "Run an API-format ComfyUI graph",
                 "Inputs given as base64, data URIs, http(s) or s3 URLs are fetched first; outputs come back as "
-                        + "base64, or go to a webhook or object storage.", ref("PromptRequest"), ref("PromptResponse"));
+                        + "base64, or go to a webhook or object storage.", ref("PromptRequest"), ref("PromptResponse"),
+                promptExample());
         ObjectNode interrupt = paths.putObject("/interrupt").putObject("post");
+        interrupt.put("operationId", "postInterrupt");
         interrupt.putArray("tags").add("prompt");
         interrupt.put("summary", "Interrupt a queued or running prompt by its request id");
-        interrupt.putObject("requestBody").put("required", true).putObject("content")
-                .putObject("application/json").set("schema", idSchema());
+        ObjectNode interruptBody = interrupt.putObject("requestBody").put("required", true).putObject("content")
+                .putObject("application/json");
+        interruptBody.set("schema", idSchema());
+        interruptBody.putObject("example").put("id", "example-1");
         ObjectNode responses = interrupt.putObject("responses");
         ObjectNode interrupted = idSchema();
         interrupted.remove("required");
         ((ObjectNode) interrupted.get("properties")).set("interrupted",
                 obj().put("type", "string").set("enum", arr("success", "failed")));
         response(responses, "200", "Interrupted", interrupted);
+        response(responses, "400", "No id, or not JSON", ref("Error"));
         response(responses, "404", "No such prompt in flight", interrupted);
+        response(responses, "415", "Content-Type is not application/json", ref("Error"));
         addDownloadRoute();
+        addValidateRoute();
+    }
+
+    private void addValidateRoute() {
+        ObjectNode op = paths.putObject("/validate").putObject("post");
+        op.put("operationId", "postValidate");
+        op.putArray("tags").add("prompt");
+        op.put("summary", "Check a request without running it");
+        op.put("description", "The body of a /prompt request, or of a workflow request plus \"workflow\": \"<path>\". "
+                + "Every check of ours, and the graph checked against ComfyUI's live /object_info the way ComfyUI "
+                + "checks it (unknown class_type, missing required input, link to a missing node or output, wrong "
+                + "type on a link, number out of range, value not among the choices). Nothing is downloaded, "
+                + "queued or run. Inputs the server fetches (URLs, base64) are checked as the file names ComfyUI "
+                + "will get.");
+        ObjectNode body = schemas.get("PromptRequest").deepCopy();
+        body.remove("required");
+        ((ObjectNode) body.get("properties"))
+                .<ObjectNode>set("workflow", str().put("description", "Path of a workflow endpoint, e.g. txt2img"))
+                .set("input", obj().put("type", "object").put("description", "The workflow's input (with workflow)"));
+        ObjectNode content = op.putObject("requestBody").put("required", true).putObject("content")
+                .putObject("application/json");
+        content.set("schema", body);
+        content.set("example", promptExample());
+        ObjectNode responses = op.putObject("responses");
+        response(responses, "200", "Valid: it would be queued as it is", obj().put("type", "object")
+                .set("properties", obj().set("valid", obj().put("type", "boolean"))));
+        response(responses, "400", "Invalid: error and location name the first bad input; ComfyUI's own answer is "
+                + "in comfy_error and node_errors", ref("Error"));
+        response(responses, "413", "Body larger than MAX_BODY_SIZE_MB", ref("Error"));
+        response(responses, "415", "Content-Type is not application/json", ref("Error"));
+        response(responses, "503", "ComfyUI cannot be asked for its nodes", ref("Error"));
     }
 
     private void addDownloadRoute() {
         ObjectNode op = paths.putObject("/download").putObject("post");
+        op.put("operationId", "postDownload");
         op.putArray("tags").add("models");
         op.put("summary", "Download a model file into MODEL_DIR/<model_type>");
         ObjectNode body = obj().put("type", "object");
@@ -121,8 +171,11 @@ public final class OpenApiDocument {
                 .<ObjectNode>set("wait", obj().put("type", "boolean").put("description", "Answer once downloaded"))
                 .set("auth", ref("Auth")));
         body.set("required", arr("url", "model_type"));
-        op.putObject("requestBody").put("required", true).putObject("content")
-                .putObject("application/json").set("schema", body);
+        ObjectNode content = op.putObject("requestBody").put("required", true).putObject("content")
+                .putObject("application/json");
+        content.set("schema", body);
+        content.putObject("example").put("url", "https://example.com/models/model.safetensors")
+                .put("model_type", "checkpoints");
         ObjectNode answer = obj().put("type", "object");
         answer.set("properties", obj().<ObjectNode>set("url", str()).<ObjectNode>set("model_type", str())
                 .<ObjectNode>set("filename", str())
@@ -133,10 +186,29 @@ public final class OpenApiDocument {
         response(responses, "200", "Downloaded (wait: true)", answer);
         response(responses, "202", "Started in the background", answer);
         response(responses, "400", "Bad field, unknown model_type, or the download failed", ref("Error"));
+        response(responses, "413", "Body larger than MAX_BODY_SIZE_MB", ref("Error"));
+        response(responses, "415", "Content-Type is not application/json", ref("Error"));
+    }
+
+    /** The README's first graph: a red image, inverted, saved. Runs on any ComfyUI with no models. */
+    private static ObjectNode promptExample() {
+        ObjectNode example = obj();
+        ObjectNode prompt = example.putObject("prompt");
+        prompt.putObject("1").put("class_type", "EmptyImage").putObject("inputs")
+                .put("width", 64).put("height", 64).put("batch_size", 1).put("color", 16711680);
+        prompt.putObject("2").put("class_type", "ImageInvert").putObject("inputs").set("image", link("1"));
+        prompt.putObject("3").put("class_type", "SaveImage").putObject("inputs")
+                .put("filename_prefix", "example").set("images", link("2"));
+        return example;
+    }
+
+    private static ArrayNode link(String node) {
+        return JSON.createArrayNode().add(node).add(0);
     }
 
     private void get(String path, String tag, String summary, ObjectNode schema) {
         ObjectNode op = paths.putObject(path).putObject("get");
+        op.put("operationId", "get" + Character.toUpperCase(path.charAt(1)) + path.substring(2));
         op.putArray("tags").add(tag);
         op.put("summary", summary);
         ObjectNode responses = op.putObject("responses");
@@ -164,6 +236,8 @@ public final class OpenApiDocument {
                 "Legacy webhook: one output.complete POST per file, prompt.failed on failure"));
         props.set("webhook_v2", str().put("format", "uri").put("description",
                 "Signed (Standard Webhooks) prompt.complete / prompt.failed POST"));
+        props.set("timeout", obj().put("type", "number").put("exclusiveMinimum", 0).put("description",
+                "Seconds the job may take (default PROMPT_TIMEOUT_S); then it is stopped at ComfyUI and answered 504"));
         props.set("convert_output", obj().put("type", "object").<ObjectNode>set("properties", obj()
                 .<ObjectNode>set("format", obj().put("type", "string").set("enum", arr("jpeg", "jpg", "webp")))
                 .set("options", obj().put("type", "object").put("additionalProperties", true))));
@@ -233,8 +307,16 @@ public final class OpenApiDocument {
         schemas.set("AsyncResponse", obj().put("type", "object").set("properties", obj()
                 .<ObjectNode>set("id", str()).set("status", str())));
         ObjectNode error = obj().put("type", "object");
-        error.set("properties", obj().<ObjectNode>set("error", str()).<ObjectNode>set("location", str())
-                .set("node_errors", obj().put("type", "object").put("additionalProperties", true)));
+        error.set("properties", obj()
+                .<ObjectNode>set("error", str().put("description", "What went wrong"))
+                .<ObjectNode>set("location", str().put("description", "The field at fault, e.g. prompt.3.inputs.seed"))
+                .<ObjectNode>set("comfy_error", obj().put("type", "object").put("additionalProperties", true)
+                        .put("description", "ComfyUI's own error object, when ComfyUI refused or failed the graph"))
+                .<ObjectNode>set("node_errors", obj().put("type", "object").put("additionalProperties", true)
+                        .put("description", "ComfyUI's validation errors per node id"))
+                .set("issues", obj().put("type", "array").put("description",
+                        "Every problem found in a workflow's input, each with its path and message")
+                        .set("items", obj().put("type", "object").put("additionalProperties", true))));
         error.set("required", arr("error"));
         schemas.set("Error", error);
     }

@@ -5,6 +5,10 @@ import org.comfyapi.server.json.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.io.StringWriter;
 import java.time.Instant;
 import java.util.Locale;
 
@@ -18,6 +22,7 @@ public final class Log {
     private static final ObjectMapper JSON = Json.MAPPER;
     private static volatile Level threshold = Level.INFO;
     private static volatile boolean json = false;
+    private static volatile PrintStream out = System.out;
 
     private final String component;
 
@@ -32,6 +37,11 @@ public final class Log {
     public static void configure(Level level, boolean jsonFormat) {
         threshold = level;
         json = jsonFormat;
+    }
+
+    /** Where lines go (standard output unless a test says otherwise). */
+    static void writeTo(PrintStream target) {
+        out = target;
     }
 
     public static Level parseLevel(String value) {
@@ -49,8 +59,32 @@ public final class Log {
 
     public void log(Level level, String msg, Object... kv) {
         if (!enabled(level)) return;
-        String line = json ? jsonLine(level, msg, kv) : textLine(level, msg, kv);
-        PrintStream target = System.out;
+        write(json ? jsonLine(level, msg, kv) : textLine(level, msg, kv));
+    }
+
+    /** A line with a throwable: its class and message always, its stack trace when DEBUG is on. */
+    public void log(Level level, String msg, Throwable failure) {
+        if (!enabled(level)) return;
+        if (failure == null) {
+            log(level, msg);
+            return;
+        }
+        String exception = failure.toString();
+        if (enabled(Level.DEBUG)) {
+            log(level, msg, "exception", exception, "stack", stackTrace(failure));
+        } else {
+            log(level, msg, "exception", exception);
+        }
+    }
+
+    private static String stackTrace(Throwable failure) {
+        StringWriter trace = new StringWriter();
+        failure.printStackTrace(new PrintWriter(trace));
+        return trace.toString().stripTrailing();
+    }
+
+    private static void write(String line) {
+        PrintStream target = out;
         synchronized (target) {
             target.println(line);
         }
@@ -63,7 +97,20 @@ public final class Log {
         node.put("component", component);
         node.put("msg", msg);
         for (int i = 0; i + 1 < kv.length; i += 2) {
-            node.putPOJO(String.valueOf(kv[i]), kv[i + 1] == null ? null : String.valueOf(kv[i + 1]));
+            String key = String.valueOf(kv[i]);
+            switch (kv[i + 1]) {
+                case null -> node.putNull(key);
+                case Integer n -> node.put(key, n);
+                case Long n -> node.put(key, n);
+                case Short n -> node.put(key, n);
+                case Byte n -> node.put(key, n);
+                case Double n when Double.isFinite(n) -> node.put(key, n);
+                case Float n when Float.isFinite(n) -> node.put(key, n);
+                case BigInteger n -> node.put(key, n);
+                case BigDecimal n -> node.put(key, n);
+                case Boolean b -> node.put(key, b);
+                default -> node.put(key, String.valueOf(kv[i + 1]));
+            }
         }
         return node.toString();
     }

@@ -1,6 +1,7 @@
 package org.comfyapi.server.prompt;
 
 import org.comfyapi.server.error.RequestError;
+import org.comfyapi.server.error.Unavailable;
 import org.comfyapi.server.error.UpstreamFailure;
 import org.comfyapi.server.log.Log;
 import org.comfyapi.server.webhook.WebhookSender;
@@ -30,13 +31,26 @@ public final class PromptPipeline {
     private final ResultJsonWriter writer = new ResultJsonWriter();
     private final WebhookDelivery webhooks;
     private final RunListener listener;
+    private final JobsInFlight jobs;
+    private final QueueLimit queueLimit;
 
     public PromptPipeline(PromptService prompts, OutputUploader uploader, WebhookSender sender, Path spool,
-                          RunListener listener) {
+                          RunListener listener, JobsInFlight jobs, QueueLimit queueLimit) {
+        this.jobs = jobs;
+        this.queueLimit = queueLimit;
         this.prompts = prompts;
         this.uploader = uploader;
         this.webhooks = new WebhookDelivery(sender, writer, spool);
         this.listener = listener;
+    }
+
+    /**
+     * Counts a new job in flight until it is delivered (closing the job says so). Refused (503) while the
+     * server stops, and while ComfyUI's queue is full with QUEUE_FULL=reject.
+     */
+    public JobsInFlight.Job admit() {
+        queueLimit.check();
+        return jobs.admit();
     }
 
     /**
@@ -59,12 +73,18 @@ public final class PromptPipeline {
 
     /**
      * Accepts an asynchronous request: it is checked and preprocessed now, so a bad one is refused before
-     * the 202, then it runs on its own virtual thread and this returns at once.
+     * the 202, then it runs on its own virtual thread and this returns at once. The job ends once delivered.
      */
-    public void submit(PromptRequest request) {
-        PreparedPrompt prepared = accept(request);
+    public void submit(PromptRequest request, JobsInFlight.Job job) {
+        PreparedPrompt prepared;
+        try {
+            prepared = accept(request);
+        } catch (RuntimeException e) {
+            job.close();
+            throw e;
+        }
         Thread.ofVirtual().name("prompt-" + request.id()).start(() -> {
-            try {
+            try (job) {
                 runAndDeliver(prepared);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -72,6 +92,11 @@ public final class PromptPipeline {
                 LOG.error("async prompt failed unexpectedly", "request_id", request.id(), "error", e.toString());
             }
         });
+    }
+
+    /** {@code POST /validate}: every check a run meets before ComfyUI runs it; nothing is fetched or run. */
+    public void validate(PromptRequest request) {
+        prompts.validate(request);
     }
 
     public boolean interrupt(String requestId) {
@@ -95,25 +120,35 @@ public final class PromptPipeline {
     public Optional<String> runQueued(PromptRequest request, Runnable computed) throws InterruptedException {
         PreparedPrompt prepared;
         PromptResult result;
-        try {
-            prepared = accept(request);
+        try (JobsInFlight.Job job = jobs.admit()) {
             try {
-                result = prompts.run(prepared, listener);
-            } finally {
-                computed.run();
+                prepared = accept(request);
+                try {
+                    result = prompts.run(prepared, listener);
+                } finally {
+                    computed.run();
+                }
+                listener.finished(result);
+            } catch (UpstreamFailure e) {
+                if (COMFYUI.equals(e.location())) return Optional.of(e.getMessage());
+                return failedQueued(request, e);
+            } catch (Unavailable e) {
+                // this server is stopping (or stopped the prompt at the end of its grace): another one runs it
+                return Optional.of(e.getMessage());
+            } catch (RuntimeException e) {
+                return failedQueued(request, e);
             }
-            listener.finished(result);
-        } catch (UpstreamFailure e) {
-            if (COMFYUI.equals(e.location())) return Optional.of(e.getMessage());
-            listener.failed(request, e);
-            webhooks.failed(request, userMessage(e));
+            deliver(result);
             return Optional.empty();
-        } catch (RuntimeException e) {
-            listener.failed(request, e);
-            webhooks.failed(request, userMessage(e));
-            return Optional.empty();
+        } catch (Unavailable stopping) {
+            computed.run();
+            return Optional.of(stopping.getMessage());
         }
-        deliver(result);
+    }
+
+    private Optional<String> failedQueued(PromptRequest request, RuntimeException e) throws InterruptedException {
+        listener.failed(request, e);
+        webhooks.failed(request, userMessage(e));
         return Optional.empty();
     }
 

@@ -16,6 +16,7 @@ import java.time.Duration;
  */
 public final class QueueMode implements AutoCloseable {
     private static final Log LOG = Log.get("queue");
+    private static final Duration ACK_WAIT = Duration.ofSeconds(5);
 
     private final QueueSettings settings;
     private final RedisClient redis;
@@ -58,26 +59,31 @@ public final class QueueMode implements AutoCloseable {
         consumer.start();
     }
 
-    /** SIGTERM: takes no more jobs, and waits up to {@code grace} for the running ones to be delivered. */
-    public void drain(Duration grace) throws InterruptedException {
-        QueueConsumer current;
-        synchronized (this) {
-            current = consumer;
-        }
-        if (current == null) return;
-        current.stopTaking();
-        if (!current.awaitIdle(grace)) {
-            LOG.warn("Queued jobs still running at shutdown; another instance takes them over", "running", current.running());
-        }
+    /** SIGTERM: takes no more jobs; the running ones finish as the server's jobs in flight (SHUTDOWN_GRACE_S). */
+    public void stopTaking() {
+        QueueConsumer current = consumer();
+        if (current != null) current.stopTaking();
     }
 
+    /** Lets the last acknowledgements go out, then stops; whatever still runs is taken over elsewhere. */
     @Override
     public void close() {
-        QueueConsumer current;
-        synchronized (this) {
-            current = consumer;
+        QueueConsumer current = consumer();
+        if (current != null) {
+            current.stopTaking();
+            try {
+                if (!current.awaitIdle(ACK_WAIT)) {
+                    LOG.warn("Queued jobs still running at shutdown; another instance takes them over", "running", current.running());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            current.close();
         }
-        if (current != null) current.close();
         redis.close();
+    }
+
+    private synchronized QueueConsumer consumer() {
+        return consumer;
     }
 }
