@@ -141,6 +141,25 @@ class QueueFleetEndToEndTest {
     }
 
     @Test
+    @Order(5)
+    void sigtermFinishesAndAcknowledgesTheRunningJobAndTakesNoMore() throws Exception {
+        for (int i = 0; i < 4; i++) xadd("drain-" + i, Graphs.fault("slow", 600, 40 + i), "/drain");
+        ServerProcess stopping = servers.getFirst();
+        String consumer = "-" + stopping.process.pid() + "-";
+        TestServer.await(() -> runningOn(consumer) > 0, Duration.ofSeconds(30), "a job running on the instance to stop");
+
+        stopping.process.destroy();
+        assertThat(stopping.awaitExit(Duration.ofSeconds(60))).isZero();
+
+        List<WebhookReceiver.Received> done = hooks.awaitCount(r -> r.path().equals("/drain"), 4, Duration.ofSeconds(60));
+        assertThat(done).extracting(r -> r.json().get("id").asText())
+                .containsExactlyInAnyOrder("drain-0", "drain-1", "drain-2", "drain-3");
+        assertThat(done).allSatisfy(r -> assertThat(r.json().get("type").asText()).isEqualTo("prompt.complete"));
+        TestServer.await(() -> pending() == 0, Duration.ofSeconds(30), "every drain job acknowledged");
+        assertThat(runningOn(consumer)).isZero();
+    }
+
+    @Test
     @Order(4)
     void sixtyJobsAllCompleteWhenAnInstanceIsKilledMidRun() throws Exception {
         int jobs = 60;
