@@ -98,16 +98,24 @@ final class Fleet implements BenchMain.Section {
 
                 Map<Integer, Double> rate = new HashMap<>();
                 double opsPerJob = 0;
+                StringBuilder byCommand = new StringBuilder();
                 for (int n = size; n >= 1; n--) {
                     while (servers.size() > n) servers.removeLast().close();
-                    long opsBefore = commands(client);
+                    Map<String, Long> opsBefore = commands(client);
                     Batch batch = new Batch(client, hooks, "load" + n, JOB_MS);
                     long t0 = System.nanoTime();
                     batch.addAll(jobs);
                     batch.await(Duration.ofSeconds(300));
                     double seconds = (batch.lastNanos() - t0) / 1e9;
                     rate.put(n, jobs / seconds);
-                    if (n == size) opsPerJob = (commands(client) - opsBefore) / (double) jobs;
+                    if (n == size) {
+                        Map<String, Long> opsAfter = commands(client);
+                        opsPerJob = (total(opsAfter) - total(opsBefore)) / (double) jobs;
+                        for (Map.Entry<String, Long> e : opsAfter.entrySet()) {
+                            long delta = e.getValue() - opsBefore.getOrDefault(e.getKey(), 0L);
+                            if (delta > 0) byCommand.append(String.format(" %s %.2f", e.getKey(), delta / (double) jobs));
+                        }
+                    }
                 }
                 double one = rate.get(1);
                 double ideal = 1000.0 / JOB_MS;
@@ -128,6 +136,7 @@ final class Fleet implements BenchMain.Section {
                         Table.ms(d.p50()) + " / " + Table.ms(d.p99()), "", "", "");
                 table.row("7", "queue: Redis commands per job (" + size + " instances, all commands incl. idle polling)",
                         String.format("%.1f", opsPerJob), "", "", "");
+                table.note("Redis commands per job during the " + size + "-instance run, by command (the bench's XADD included):" + byCommand);
             }
         } finally {
             for (Child c : children.reversed()) c.close();
@@ -158,16 +167,20 @@ final class Fleet implements BenchMain.Section {
         throw new IllegalStateException("no instance took " + entry + " within 30 s");
     }
 
-    /** Every command Redis ran so far (INFO commandstats), less the INFO calls themselves. */
-    private static long commands(RedisClient client) {
-        long calls = 0;
+    /** Every command Redis ran so far (INFO commandstats) by name, less the INFO calls themselves. */
+    private static Map<String, Long> commands(RedisClient client) {
+        Map<String, Long> calls = new java.util.TreeMap<>();
         for (String line : client.info("commandstats").split("\r?\n")) {
             if (!line.startsWith("cmdstat_") || line.startsWith("cmdstat_info:")) continue;
             int at = line.indexOf("calls=");
             int end = line.indexOf(',', at);
-            calls += Long.parseLong(line.substring(at + 6, end));
+            calls.put(line.substring(8, line.indexOf(':')), Long.parseLong(line.substring(at + 6, end)));
         }
         return calls;
+    }
+
+    private static long total(Map<String, Long> calls) {
+        return calls.values().stream().mapToLong(Long::longValue).sum();
     }
 
     /** Jobs added with XADD, each delivered by webhook_v2 to the receiver. */

@@ -337,14 +337,7 @@ public final class QueueConsumer implements AutoCloseable {
     private void keepLeases() {
         Duration every = settings.claimIdle().dividedBy(3);
         while (!closed) {
-            lock.lock();
-            try {
-                changed.await(every.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                return;
-            } finally {
-                lock.unlock();
-            }
+            if (!pauseUnlessClosed(every)) return;
             if (running.isEmpty()) continue;
             try {
                 List<String> lost = leases.refresh(List.copyOf(running));
