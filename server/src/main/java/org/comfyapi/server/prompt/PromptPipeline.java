@@ -111,6 +111,16 @@ public final class PromptPipeline {
         prompts.prepare(request);
     }
 
+    /** The checked request goes to the shared queue: told before it is added, so that it exists before any instance takes it. */
+    public void enqueued(PromptRequest request) {
+        listener.enqueued(request);
+    }
+
+    /** The request told {@link #enqueued} could not be added to the queue after all (the caller answers the error). */
+    public void notEnqueued(PromptRequest request, RuntimeException error) {
+        listener.failed(request, error);
+    }
+
     /**
      * Runs a request taken from the job queue on this thread and delivers it as {@link #submit} would.
      * When ComfyUI is lost under it, nothing is delivered or reported as failed, so that the queue can run
@@ -122,7 +132,8 @@ public final class PromptPipeline {
         PromptResult result;
         try (JobsInFlight.Job job = jobs.admit()) {
             try {
-                prepared = accept(request);
+                prepared = prompts.prepare(request);
+                listener.resumed(request);
                 try {
                     result = prompts.run(prepared, listener);
                 } finally {

@@ -15,6 +15,18 @@ public interface RunListener {
     default void accepted(PromptRequest request) {
     }
 
+    /** Queue mode: the request was checked and added to the shared queue; some instance will run it. */
+    default void enqueued(PromptRequest request) {
+    }
+
+    /**
+     * Queue mode: a request taken from the shared queue starts here. It may have been {@link #enqueued}
+     * (or started on an instance that died) before, so it is not new; by default it is told as accepted.
+     */
+    default void resumed(PromptRequest request) {
+        accepted(request);
+    }
+
     /**
      * The graph is being sent to ComfyUI under {@code promptId}; told before any frame of it. Told again
      * with another id in the rare case ComfyUI chose its own.

@@ -48,7 +48,14 @@ public final class QueueMode implements AutoCloseable {
         if (!ResultsTarget.hasDelivery(body) && settings.resultsUrl().isEmpty()) {
             throw new BadInput("In queue mode a job needs a webhook, an upload, or QUEUE_RESULTS_URL on the server", "webhook");
         }
-        String entry = jobs.add(EntryParser.DEFAULT_ROUTE, body.toString());
+        pipeline.enqueued(request);
+        String entry;
+        try {
+            entry = jobs.add(EntryParser.DEFAULT_ROUTE, body.toString());
+        } catch (Unavailable e) {
+            pipeline.notEnqueued(request, e);
+            throw e;
+        }
         LOG.debug("job queued", "request_id", request.id(), "entry", entry);
     }
 

@@ -174,7 +174,9 @@ class QueueFleetEndToEndTest {
         victim.process.waitFor();
         Set<String> wasRunning = jobIdsPendingOn(victimConsumer);
 
-        List<WebhookReceiver.Received> done = hooks.awaitCount(r -> r.path().equals("/bulk"), jobs, Duration.ofSeconds(120));
+        TestServer.await(() -> hooks.all(r -> r.path().equals("/bulk")).stream().map(r -> r.json().get("id").asText())
+                .distinct().count() == jobs, Duration.ofSeconds(120), "every bulk job delivered");
+        List<WebhookReceiver.Received> done = hooks.all(r -> r.path().equals("/bulk"));
         Map<String, Long> deliveries = done.stream().collect(Collectors.groupingBy(r -> r.json().get("id").asText(), Collectors.counting()));
         Set<String> expected = new HashSet<>();
         for (int i = 0; i < jobs; i++) expected.add("bulk-" + i);
