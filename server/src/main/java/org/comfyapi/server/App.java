@@ -10,8 +10,11 @@ import org.comfyapi.server.config.WebhookSettings;
 import org.comfyapi.server.http.HttpApi;
 import org.comfyapi.server.http.OpenApiDocument;
 import org.comfyapi.server.media.ImageConverter;
+import org.comfyapi.server.metrics.Metrics;
+import org.comfyapi.server.metrics.PrometheusMetrics;
 import org.comfyapi.server.prompt.ComfyRunner;
 import org.comfyapi.server.prompt.InputResolver;
+import org.comfyapi.server.prompt.JobMetrics;
 import org.comfyapi.server.prompt.OutputCollector;
 import org.comfyapi.server.prompt.OutputConverter;
 import org.comfyapi.server.prompt.OutputUploader;
@@ -56,20 +59,27 @@ public final class App implements AutoCloseable {
     /** As above, with {@code listener} told about every stage of every request. */
     public App(Config config, StorageSettings storage, RunListener listener, IntConsumer fatalExit) {
         Directories dirs = config.dirs();
+        Metrics metrics = Metrics.NONE;
+        if (config.http().metricsEnabled()) {
+            PrometheusMetrics prometheus = new PrometheusMetrics();
+            closeables.add(prometheus);
+            metrics = prometheus;
+        }
         ComfyClient client = new ComfyClient(config.comfy().baseUri());
         this.workflows = new WorkflowHost(dirs.workflows(), WorkflowLimits.defaults(), Duration.ofMinutes(5),
                 dirs.cache().resolve("workflows"));
         workflows.watchModels(dirs.models()); // new model files reach the workflows' enums
         String clientId = UUID.randomUUID().toString();
         this.events = new ComfyEvents(clientId, config.comfy().websocketUri(clientId));
-        this.supervisor = new ComfySupervisor(config.comfy(), client, events, fatalExit);
+        this.supervisor = new ComfySupervisor(config.comfy(), client, events, fatalExit, metrics);
+        metrics.comfyQueueDepth(() -> events.isConnected() ? events.queueRemaining() : -1);
         ModelCatalog catalog = new ModelCatalog(client, dirs.models());
         ComfyRunner runner = new ComfyRunner(client, events, supervisor::lostBecause);
         HttpClient web = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).proxy(storage.proxy())
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
         WebhookSettings hooks = config.webhooks();
         WebhookSender sender = new WebhookSender(web, WebhookSigner.fromSecret(hooks.secret()),
-                hooks.retries(), hooks.retryDelay());
+                hooks.retries(), hooks.retryDelay(), metrics);
         StorageEvents storageEvents = StorageEvents.NONE;
         if (hooks.systemUrl().isPresent()) {
             SystemEvents system = new SystemEvents(hooks.systemUrl().get(), hooks.systemEvents(),
@@ -86,17 +96,17 @@ public final class App implements AutoCloseable {
         RemoteFiles remote = new RemoteFiles(storage);
         closeables.add(remote);
         CachedDownloads downloads = new CachedDownloads(new DownloadCache(dirs.cache().resolve("downloads"),
-                config.lruCacheSizeGb(), storageEvents), remote, storageEvents);
+                config.lruCacheSizeGb(), storageEvents), remote, storageEvents, metrics);
         ModelDownloads models = new ModelDownloads(dirs.models(), downloads, () -> Set.copyOf(client.modelFolders()));
         InputResolver inputs = new InputResolver(dirs.input(), downloads, models);
         PromptService prompts = new PromptService(new PromptPreprocessor(config.prependFilenames()), inputs, runner,
-                new OutputCollector(dirs.output(), dirs.temp()), new OutputConverter(ImageConverter::new));
-        OutputUploader uploader = new OutputUploader(remote, storageEvents);
+                new OutputCollector(dirs.output(), dirs.temp()), new OutputConverter(ImageConverter::new, metrics));
+        OutputUploader uploader = new OutputUploader(remote, storageEvents, metrics);
         PromptPipeline pipeline = new PromptPipeline(prompts, uploader, sender, dirs.cache().resolve("spool"),
-                listener);
+                RunListener.all(new JobMetrics(metrics), listener));
         Readiness readiness = new Readiness(supervisor, workflows, events, client, config.http().maxQueueDepth());
         this.http = new HttpApi(config.http(), pipeline, catalog, models, readiness,
-                new OpenApiDocument(Config.VERSION), workflows);
+                new OpenApiDocument(Config.VERSION), workflows, metrics);
         Warmup warmup = new Warmup(config.warmup(), web, prompts);
         this.startup = new Startup(config, client, events, supervisor, catalog, models, workflows, warmup, http, readiness);
     }

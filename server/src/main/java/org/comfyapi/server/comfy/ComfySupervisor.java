@@ -2,6 +2,7 @@ package org.comfyapi.server.comfy;
 
 import org.comfyapi.server.config.ComfySettings;
 import org.comfyapi.server.log.Log;
+import org.comfyapi.server.metrics.Metrics;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -24,12 +25,19 @@ public final class ComfySupervisor implements AutoCloseable {
     private final ComfyClient client;
     private final ComfyEvents events;
     private final IntConsumer onFatalExit;
+    private final Metrics metrics;
     private volatile ComfyProcess process;
     private volatile boolean ready;
     private volatile boolean stopping;
     private AfterStart afterStart = () -> { };
 
     public ComfySupervisor(ComfySettings config, ComfyClient client, ComfyEvents events, IntConsumer onFatalExit) {
+        this(config, client, events, onFatalExit, Metrics.NONE);
+    }
+
+    public ComfySupervisor(ComfySettings config, ComfyClient client, ComfyEvents events, IntConsumer onFatalExit,
+                           Metrics metrics) {
+        this.metrics = metrics;
         this.config = config;
         this.client = client;
         this.events = events;
@@ -112,6 +120,7 @@ public final class ComfySupervisor implements AutoCloseable {
             return;
         }
         LOG.warn("ComfyUI exited; restarting it", "code", code);
+        metrics.comfyRestarted();
         long backoff = 500;
         while (!stopping) {
             try {

@@ -12,11 +12,13 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.Context;
+import io.javalin.http.MethodNotAllowedResponse;
 import org.comfyapi.server.comfy.ModelCatalog;
 import org.comfyapi.server.config.Config;
 import org.comfyapi.server.config.HttpSettings;
 import org.comfyapi.server.json.RequestFields;
 import org.comfyapi.server.log.Log;
+import org.comfyapi.server.metrics.Metrics;
 import org.comfyapi.server.prompt.PromptPipeline;
 import org.comfyapi.server.prompt.PromptRequest;
 import org.comfyapi.server.storage.ModelDownloads;
@@ -54,11 +56,17 @@ public final class HttpApi implements AutoCloseable {
     private final BodyReader bodies;
     private final SwaggerUi swagger = new SwaggerUi();
     private final WorkflowHost workflows;
+    private final Metrics metrics;
+    private final RequestLog requestLog;
+    private final Cors cors;
     private Javalin app;
 
     public HttpApi(HttpSettings config, PromptPipeline prompts, ModelCatalog models, ModelDownloads modelDownloads, Probes probes, OpenApiDocument docs,
-                   WorkflowHost workflows) {
+                   WorkflowHost workflows, Metrics metrics) {
         this.config = config;
+        this.metrics = metrics;
+        this.requestLog = new RequestLog(metrics, config.accessLog());
+        this.cors = new Cors(config.corsAllowedOrigins());
         this.prompts = prompts;
         this.models = models;
         this.probes = probes;
@@ -76,6 +84,7 @@ public final class HttpApi implements AutoCloseable {
             cfg.http.maxRequestSize = config.maxBodySizeBytes() + 1;
             cfg.http.compressionStrategy = CompressionStrategy.NONE;
             cfg.router.ignoreTrailingSlashes = true;
+            cfg.http.prefer405over404 = true;
             // Our own connector only to raise the accept backlog: Jetty's default (the JDK's 50) overflows when
             // hundreds of clients connect at once, and those connections then fail without an answer.
             cfg.jetty.addConnector((server, http) -> {
@@ -85,6 +94,13 @@ public final class HttpApi implements AutoCloseable {
                 connector.setAcceptQueueSize(ACCEPT_QUEUE_SIZE);
                 return connector;
             });
+            cfg.routes.before(requestLog::before);
+            if (cors.enabled()) {
+                cfg.routes.before(cors::before);
+                cfg.routes.options("*", cors::preflight);
+            }
+            cfg.requestLogger.http(requestLog::after);
+            if (metrics.enabled()) cfg.routes.get("/metrics", this::metrics);
             cfg.routes.get("/health", this::health);
             cfg.routes.get("/ready", this::ready);
             cfg.routes.get("/models", ctx -> json(ctx, 200, JSON.valueToTree(models.all())));
@@ -99,6 +115,12 @@ public final class HttpApi implements AutoCloseable {
             cfg.routes.get("/docs/json", ctx -> json(ctx, 200, document()));
             cfg.routes.get("/docs/yaml", ctx -> ctx.contentType("application/yaml")
                     .result(new YAMLMapper().writeValueAsString(document())));
+            cfg.routes.exception(MethodNotAllowedResponse.class, (e, ctx) -> {
+                String allow = allowed(e);
+                if (!allow.isEmpty()) ctx.header("Allow", allow);
+                ErrorResponses.write(ctx, 405, "Method not allowed: " + ctx.method() + " " + ctx.path()
+                        + (allow.isEmpty() ? "" : " (allowed: " + allow + ")"), "method");
+            });
             cfg.routes.exception(RequestError.class, (e, ctx) -> ErrorResponses.write(ctx, e));
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("unexpected error", "path", ctx.path(), "error", e.toString());
@@ -114,6 +136,18 @@ public final class HttpApi implements AutoCloseable {
         });
         app.start(config.host(), config.port());
         LOG.info("listening", "host", config.host(), "port", app.port());
+    }
+
+    /** The methods Javalin found for the path ("GET, POST"), whichever key it put them under. */
+    private static String allowed(MethodNotAllowedResponse e) {
+        return e.getDetails().values().stream().findFirst().orElse("").replace(",", ", ").replaceAll(" +", " ").strip();
+    }
+
+    private void metrics(Context ctx) throws IOException {
+        ctx.status(200).contentType("text/plain; version=0.0.4; charset=utf-8");
+        try (OutputStream out = ctx.res().getOutputStream()) {
+            metrics.scrape(out);
+        }
     }
 
     public int port() {
