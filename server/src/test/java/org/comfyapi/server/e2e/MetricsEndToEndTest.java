@@ -1,17 +1,19 @@
 package org.comfyapi.server.e2e;
 
+import org.comfyapi.server.storage.FileServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,11 +28,13 @@ class MetricsEndToEndTest {
     static Path home;
     static TestServer server;
     static WebhookReceiver receiver;
+    static FileServer files;
     static final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() throws Exception {
         receiver = new WebhookReceiver();
+        files = new FileServer();
         server = TestServer.start(home, Map.of("CORS_ALLOWED_ORIGINS", ORIGIN + ", http://localhost:8080"));
     }
 
@@ -38,6 +42,7 @@ class MetricsEndToEndTest {
     static void stop() {
         if (server != null) server.close();
         if (receiver != null) receiver.close();
+        if (files != null) files.close();
     }
 
     @Test
@@ -78,6 +83,28 @@ class MetricsEndToEndTest {
                 "comfyui_api_downloads_total{outcome=\"failure\"}", "comfyui_api_uploads_total{outcome=\"success\"}",
                 "comfyui_api_http_request_duration_seconds_bucket{method=\"POST\",route=\"/prompt\",le=\"0.1\"}",
                 "jvm_memory_used_bytes{area=\"heap\",id=\"G1 Eden Space\"}", "process_cpu_usage", "jvm_threads_live_threads");
+    }
+
+    @Test
+    void downloadsAndCacheHitsAreCounted() throws Exception {
+        String path = "/blob/" + UUID.randomUUID() + ".bin";
+        files.file(path, new byte[100], "application/octet-stream", null);
+        Map<String, Double> before = scrape();
+
+        assertThat(download(path, "counted.bin").status()).isEqualTo(200);
+        assertThat(download(path, "counted-again.bin").status()).isEqualTo(200);
+        assertThat(download("/blob/" + UUID.randomUUID() + ".missing", "never.bin").status()).isGreaterThanOrEqualTo(400);
+
+        Map<String, Double> after = scrape();
+        assertThat(delta(before, after, "comfyui_api_downloads_total{outcome=\"success\"}")).isEqualTo(1);
+        assertThat(delta(before, after, "comfyui_api_downloads_total{outcome=\"failure\"}")).isEqualTo(1);
+        assertThat(delta(before, after, "comfyui_api_download_cache_hits_total")).isEqualTo(1);
+    }
+
+    private static TestServer.Response download(String path, String filename) throws Exception {
+        return server.post("/download", """
+                {"url": "%s", "model_type": "checkpoints", "filename": "%s", "wait": true}"""
+                .formatted(URI.create("http://localhost:" + files.port() + path), filename));
     }
 
     @Test
@@ -155,29 +182,20 @@ class MetricsEndToEndTest {
     }
 
     private static double delta(Map<String, Double> before, Map<String, Double> after, String series) {
-        assertThat(after).as("series %s", series).containsKey(series);
-        return after.get(series) - before.getOrDefault(series, 0.0);
+        return PrometheusText.delta(before, after, series);
     }
 
     private static Map<String, Double> scrapeQuietly() {
         try {
             return scrape();
-        } catch (Exception e) {
+        } catch (Exception | AssertionError e) {
             return Map.of();
         }
     }
 
-    /** Each sample line of the Prometheus text, {@code name{labels} value}, by its name and labels. */
-    static Map<String, Double> scrape() throws Exception {
+    private static Map<String, Double> scrape() throws Exception {
         HttpResponse<String> response = send(request("/metrics").GET());
-        assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/plain");
-        Map<String, Double> samples = new HashMap<>();
-        for (String line : response.body().lines().toList()) {
-            if (line.isBlank() || line.startsWith("#")) continue;
-            int space = line.lastIndexOf(' ');
-            samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
-        }
-        return samples;
+        return PrometheusText.scrape(server);
     }
 }
