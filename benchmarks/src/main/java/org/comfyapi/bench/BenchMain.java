@@ -54,6 +54,7 @@ public final class BenchMain {
         if (o.has("conversion")) sections.add(new Conversion());
         if (o.has("startup")) sections.add(new Startup());
         if (o.has("observability")) sections.add(new Observability());
+        if (o.has("reliability")) sections.add(new Reliability());
         boolean needsSimulator = sections.stream().anyMatch(s -> !(s instanceof Conversion));
         try (Child sim = needsSimulator ? Child.simulator(o.simulatorJar(), home, work.resolve("logs"), "-Xmx4g") : null) {
             env.simulator = sim;

@@ -18,6 +18,7 @@ public record Config(
         LogSettings log,
         WarmupSettings warmup,
         SaladSettings salad,
+        JobSettings jobs,
         Manifest manifest,
         boolean prependFilenames,
         double lruCacheSizeGb) {
@@ -36,6 +37,7 @@ public record Config(
                 LogSettings.fromEnv(env),
                 WarmupSettings.fromEnv(env),
                 SaladSettings.fromEnv(env),
+                JobSettings.fromEnv(env),
                 Manifest.fromEnv(variables).orElseGet(Manifest::empty),
                 env.bool("PREPEND_FILENAMES", true),
                 env.nonNegativeNumber("LRU_CACHE_SIZE_GB", 0));

@@ -11,8 +11,8 @@ import java.util.Locale;
  * log, and the browser origins allowed to call it (none: CORS off; {@code *}: any).
  */
 public record HttpSettings(String host, int port, long maxBodySizeBytes, boolean markdownSchemaDescriptions,
-                           int maxQueueDepth, boolean metricsEnabled, boolean accessLog,
-                           List<String> corsAllowedOrigins) {
+                           int maxQueueDepth, long maxStringInputBytes, boolean metricsEnabled,
+                           boolean accessLog, List<String> corsAllowedOrigins) {
 
     static HttpSettings fromEnv(Env env) {
         return new HttpSettings(
@@ -21,6 +21,7 @@ public record HttpSettings(String host, int port, long maxBodySizeBytes, boolean
                 (long) (env.positiveNumber("MAX_BODY_SIZE_MB", 100) * 1024 * 1024),
                 env.bool("MARKDOWN_SCHEMA_DESCRIPTIONS", true),
                 env.intRange("MAX_QUEUE_DEPTH", 0, 0, Integer.MAX_VALUE),
+                (long) (env.positiveNumber("MAX_STRING_INPUT_KB", 1024) * 1024),
                 env.bool("METRICS_ENABLED", true),
                 env.bool("ACCESS_LOG", true),
                 origins(env.string("CORS_ALLOWED_ORIGINS", "")));

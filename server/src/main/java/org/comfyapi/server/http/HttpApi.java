@@ -21,6 +21,7 @@ import org.comfyapi.server.config.HttpSettings;
 import org.comfyapi.server.json.RequestFields;
 import org.comfyapi.server.log.Log;
 import org.comfyapi.server.metrics.Metrics;
+import org.comfyapi.server.prompt.JobsInFlight;
 import org.comfyapi.server.prompt.PromptPipeline;
 import org.comfyapi.server.prompt.PromptRequest;
 import org.comfyapi.server.storage.ModelDownloads;
@@ -107,6 +108,7 @@ public final class HttpApi implements AutoCloseable {
             get(cfg.routes, "/ready", this::ready);
             get(cfg.routes, "/models", ctx -> json(ctx, 200, JSON.valueToTree(models.all())));
             post(cfg.routes, "/prompt", this::prompt);
+            post(cfg.routes, "/validate", this::validate);
             post(cfg.routes, "/interrupt", this::interrupt);
             post(cfg.routes, "/download", downloads::handle);
             post(cfg.routes, "/workflow/<path>", this::workflow);
@@ -214,20 +216,51 @@ public final class HttpApi implements AutoCloseable {
         run(ctx, PromptRequest.parse(body));
     }
 
+    /**
+     * {@code POST /validate}: a /prompt body, or a workflow body with {@code "workflow": "<path>"}, put through
+     * every check a run would meet before ComfyUI runs it; nothing is downloaded, queued or run.
+     */
+    private void validate(Context ctx) throws InterruptedException {
+        JsonNode json = bodies.json(ctx);
+        if (!json.isObject()) throw new BadInput("Request body must be a JSON object", "body");
+        ObjectNode body = (ObjectNode) json;
+        JsonNode workflow = body.remove("workflow");
+        if (workflow != null && !workflow.isNull()) {
+            if (!workflow.isTextual()) {
+                throw new BadInput("\"workflow\" must be the path of a workflow endpoint", "workflow");
+            }
+            String path = workflow.asText().replaceFirst("^/?(workflows?/)?", "");
+            WorkflowEndpoint endpoint = workflows.await().find(path).orElseThrow(() ->
+                    new BadInput("No workflow endpoint at /workflow/" + path, "workflow"));
+            Generated generated = endpoint.generate(body.get("input"));
+            body.set("input", generated.input());
+            body.set("prompt", generated.prompt());
+        }
+        prompts.validate(PromptRequest.parse(body));
+        json(ctx, 200, JSON.createObjectNode().put("valid", true));
+    }
+
     /** The one way a request runs, from /prompt and the workflow endpoints alike. */
     private void run(Context ctx, PromptRequest request) throws InterruptedException, IOException {
+        JobsInFlight.Job job = prompts.admit();
         if (request.isAsync()) {
-            prompts.submit(request);
+            prompts.submit(request, job);
             ObjectNode accepted = request.body().deepCopy();
             accepted.put("status", "ok");
             accepted.put("id", request.id());
             json(ctx, 202, accepted);
             return;
         }
-        prompts.runAndWrite(request, () -> {
-            ctx.status(200).contentType("application/json");
-            return ctx.res().getOutputStream();
-        });
+        try (job) {
+            prompts.runAndWrite(request, () -> {
+                ctx.status(200).contentType("application/json");
+                return ctx.res().getOutputStream();
+            });
+        } catch (RequestError e) {
+            if (ctx.res().isCommitted()) throw e;
+            // written before the job counts as delivered, so a stopping server never exits ahead of the answer
+            ErrorResponses.writeNow(ctx, e);
+        }
     }
 
     private JsonNode document() throws InterruptedException {
