@@ -42,9 +42,10 @@ class LogOutputEndToEndTest {
             TestServer.await(() -> server.status("/ready") == 200, Duration.ofSeconds(60), "server ready");
             URI prompt = URI.create("http://127.0.0.1:" + server.port + "/prompt");
             int ok = http.send(HttpRequest.newBuilder(prompt).header("X-Request-Id", "log-test-1")
+                    .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(Graphs.body(Graphs.invert(0, 8, 8, "log"))))
                     .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-            int bad = http.send(HttpRequest.newBuilder(prompt).POST(HttpRequest.BodyPublishers.ofString("{"))
+            int bad = http.send(HttpRequest.newBuilder(prompt).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{"))
                     .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
             assertThat(ok).isEqualTo(200);
             assertThat(bad).isEqualTo(400);
