@@ -6,13 +6,13 @@ import java.util.Map;
 import java.util.function.IntFunction;
 
 /**
- * 6. What metrics and the access log cost: the tiny sync prompt (8x8 EmptyImage → SaveImage) through two servers
+ * 7. What metrics and the access log cost: the tiny sync prompt (8x8 EmptyImage → SaveImage) through two servers
  * side by side, one with METRICS_ENABLED and ACCESS_LOG on (the defaults), one with both off, in alternating rounds.
  */
 final class Observability implements BenchMain.Section {
     @Override
     public String id() {
-        return "6";
+        return "7";
     }
 
     @Override
@@ -39,9 +39,9 @@ final class Observability implements BenchMain.Section {
             double added = b.latency().p50() - a.latency().p50();
             String verdict = o.smoke() ? "" : added <= 0.1 ? " (met)" : String.format(" (MISSED by %.2f ms)", added - 0.1);
             String what = "metrics + access log on vs off, tiny sync prompt (8x8 EmptyImage → SaveImage), c=1, n=" + n;
-            table.row("6", what + ": p50", Table.ms(b.latency().p50()), Table.ms(a.latency().p50()) + " off",
+            table.row("7", what + ": p50", Table.ms(b.latency().p50()), Table.ms(a.latency().p50()) + " off",
                     Table.signedMs(added) + verdict, "p50 ≤ +0.1 ms");
-            table.row("6", what + ": p99", Table.ms(b.latency().p99()), Table.ms(a.latency().p99()) + " off",
+            table.row("7", what + ": p99", Table.ms(b.latency().p99()), Table.ms(a.latency().p99()) + " off",
                     Table.signedMs(b.latency().p99() - a.latency().p99()), "");
         }
     }
