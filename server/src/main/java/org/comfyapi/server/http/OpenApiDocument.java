@@ -101,6 +101,12 @@ public final class OpenApiDocument {
                 statusSchema());
         get("/ready", "probes", "Readiness: 200 when warm, ComfyUI is up and the queue is below MAX_QUEUE_DEPTH",
                 statusSchema());
+        ObjectNode metrics = paths.putObject("/metrics").putObject("get");
+        metrics.put("operationId", "getMetrics");
+        metrics.putArray("tags").add("probes");
+        metrics.put("summary", "Prometheus metrics in the text format (no such route when METRICS_ENABLED=false)");
+        metrics.putObject("responses").putObject("200").put("description", "OK").putObject("content")
+                .putObject("text/plain").set("schema", str());
         get("/models", "models", "Model files per model folder", obj().put("type", "object")
                 .set("additionalProperties", obj().put("type", "array").set("items", str())));
         addPost(paths, "/prompt", "postPrompt", "prompt", "Run an API-format ComfyUI graph",
