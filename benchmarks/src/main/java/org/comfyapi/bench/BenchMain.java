@@ -53,6 +53,7 @@ public final class BenchMain {
         if (o.has("memory")) sections.add(new Memory());
         if (o.has("conversion")) sections.add(new Conversion());
         if (o.has("startup")) sections.add(new Startup());
+        if (o.has("observability")) sections.add(new Observability());
         if (o.has("reliability")) sections.add(new Reliability());
         if (o.has("queue")) sections.add(new Fleet());
         boolean needsSimulator = sections.stream().anyMatch(s -> !(s instanceof Conversion) && !(s instanceof Fleet));
@@ -100,6 +101,11 @@ public final class BenchMain {
 
         /** Our server in front of the shared simulator, not yet ready. */
         Child launchServer(List<String> extraJvm, Path workflowDir) throws Exception {
+            return launchServer(extraJvm, workflowDir, Map.of());
+        }
+
+        /** The same, with more environment variables for the server. */
+        Child launchServer(List<String> extraJvm, Path workflowDir, Map<String, String> extraEnv) throws Exception {
             List<String> jvm = new ArrayList<>(o.serverJvm());
             jvm.addAll(extraJvm);
             Map<String, String> e = new HashMap<>();
@@ -108,12 +114,18 @@ public final class BenchMain {
             e.put("WORKFLOW_DIR", workflowDir.toString());
             e.put("HOME", work.toString());
             e.put("CACHE_DIR", work.resolve("cache").toString());
+            e.putAll(extraEnv);
             return Child.server(o.serverJar(), jvm, e, work.resolve("logs/server-" + (++servers) + ".log"));
         }
 
         /** Our server, ready. */
         Child startServer() throws Exception {
-            Child s = launchServer(List.of(), emptyWorkflows());
+            return startServer(Map.of());
+        }
+
+        /** Our server with more environment variables, ready. */
+        Child startServer(Map<String, String> extraEnv) throws Exception {
+            Child s = launchServer(List.of(), emptyWorkflows(), extraEnv);
             try {
                 s.awaitHttp("/ready", Duration.ofSeconds(120));
             } catch (Exception ex) {

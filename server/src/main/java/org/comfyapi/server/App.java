@@ -11,10 +11,13 @@ import org.comfyapi.server.config.WebhookSettings;
 import org.comfyapi.server.http.HttpApi;
 import org.comfyapi.server.http.OpenApiDocument;
 import org.comfyapi.server.media.ImageConverter;
+import org.comfyapi.server.metrics.Metrics;
+import org.comfyapi.server.metrics.PrometheusMetrics;
 import org.comfyapi.server.prompt.ComfyRunner;
 import org.comfyapi.server.prompt.GraphCheck;
 import org.comfyapi.server.prompt.InputLimits;
 import org.comfyapi.server.prompt.InputResolver;
+import org.comfyapi.server.prompt.JobMetrics;
 import org.comfyapi.server.prompt.OutputCollector;
 import org.comfyapi.server.prompt.OutputConverter;
 import org.comfyapi.server.prompt.OutputUploader;
@@ -79,13 +82,21 @@ public final class App implements AutoCloseable {
     public App(Config config, StorageSettings storage, Optional<QueueSettings> queue, RunListener listener,
                IntConsumer fatalExit) {
         Directories dirs = config.dirs();
+        Metrics metrics = Metrics.NONE;
+        if (config.http().metricsEnabled()) {
+            PrometheusMetrics prometheus = new PrometheusMetrics();
+            closeables.add(prometheus);
+            metrics = prometheus;
+        }
         ComfyClient client = new ComfyClient(config.comfy().baseUri());
         this.workflows = new WorkflowHost(dirs.workflows(), WorkflowLimits.defaults(), Duration.ofMinutes(5),
                 dirs.cache().resolve("workflows"));
         workflows.watchModels(dirs.models()); // new model files reach the workflows' enums
         String clientId = UUID.randomUUID().toString();
         this.events = new ComfyEvents(clientId, config.comfy().websocketUri(clientId));
-        this.supervisor = new ComfySupervisor(config.comfy(), client, events, code -> afterComfyDied(code, fatalExit));
+        this.supervisor = new ComfySupervisor(config.comfy(), client, events, code -> afterComfyDied(code, fatalExit),
+                metrics);
+        metrics.comfyQueueDepth(() -> events.isConnected() ? events.queueRemaining() : -1);
         ModelCatalog catalog = new ModelCatalog(client, dirs.models());
         ComfyRunner runner = new ComfyRunner(client, events, supervisor, new RunLimits(
                 config.comfy().unavailableWait(), config.jobs().promptTimeout(), config.jobs().interruptGrace()));
@@ -93,7 +104,7 @@ public final class App implements AutoCloseable {
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
         WebhookSettings hooks = config.webhooks();
         WebhookSender sender = new WebhookSender(web, WebhookSigner.fromSecret(hooks.secret()),
-                hooks.retries(), hooks.retryDelay());
+                hooks.retries(), hooks.retryDelay(), metrics);
         StorageEvents storageEvents = StorageEvents.NONE;
         if (hooks.systemUrl().isPresent()) {
             SystemEvents system = new SystemEvents(hooks.systemUrl().get(), hooks.systemEvents(),
@@ -110,7 +121,7 @@ public final class App implements AutoCloseable {
         RemoteFiles remote = new RemoteFiles(storage);
         closeables.add(remote);
         CachedDownloads downloads = new CachedDownloads(new DownloadCache(dirs.cache().resolve("downloads"),
-                config.lruCacheSizeGb(), storageEvents), remote, storageEvents);
+                config.lruCacheSizeGb(), storageEvents), remote, storageEvents, metrics);
         ModelDownloads models = new ModelDownloads(dirs.models(), downloads, () -> Set.copyOf(client.modelFolders()));
         InputResolver inputs = new InputResolver(dirs.input(), downloads, models);
         NodeDefinitions nodes = new NodeDefinitions(client);
@@ -118,14 +129,14 @@ public final class App implements AutoCloseable {
                 () -> events.isConnected() && events.queueRemaining() >= 0 ? events.queueRemaining() : client.queueRemaining());
         PromptService prompts = new PromptService(new PromptPreprocessor(config.prependFilenames()),
                 new InputLimits(config.http().maxStringInputBytes()), new GraphCheck(nodes), inputs, runner,
-                new OutputCollector(dirs.output(), dirs.temp()), new OutputConverter(ImageConverter::new), queueLimit);
-        OutputUploader uploader = new OutputUploader(remote, storageEvents);
+                new OutputCollector(dirs.output(), dirs.temp()), new OutputConverter(ImageConverter::new, metrics), queueLimit);
+        OutputUploader uploader = new OutputUploader(remote, storageEvents, metrics);
         JobsInFlight jobs = new JobsInFlight();
         PromptPipeline pipeline = new PromptPipeline(prompts, uploader, sender, dirs.cache().resolve("spool"),
-                listener, jobs, queueLimit);
+                RunListener.all(new JobMetrics(metrics), listener), jobs, queueLimit);
         Readiness readiness = new Readiness(supervisor, workflows, events, client, config.http().maxQueueDepth());
         this.http = new HttpApi(config.http(), pipeline, catalog, models, readiness,
-                new OpenApiDocument(Config.VERSION), workflows);
+                new OpenApiDocument(Config.VERSION), workflows, metrics);
         if (queue.isPresent()) {
             QueueSettings settings = queue.get();
             this.queueMode = new QueueMode(settings, Redis.open(settings, "comfyui-api"), pipeline);

@@ -2,6 +2,7 @@ package org.comfyapi.server.comfy;
 
 import org.comfyapi.server.config.ComfySettings;
 import org.comfyapi.server.log.Log;
+import org.comfyapi.server.metrics.Metrics;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -30,6 +31,7 @@ public final class ComfySupervisor implements ComfyAvailability, AutoCloseable {
     private final ComfyClient client;
     private final ComfyEvents events;
     private final IntConsumer onFatalExit;
+    private final Metrics metrics;
     private volatile ComfyProcess process;
     private volatile boolean ready;
     private volatile boolean stopping;
@@ -43,6 +45,12 @@ public final class ComfySupervisor implements ComfyAvailability, AutoCloseable {
     private AfterStart afterStart = () -> { };
 
     public ComfySupervisor(ComfySettings config, ComfyClient client, ComfyEvents events, IntConsumer onFatalExit) {
+        this(config, client, events, onFatalExit, Metrics.NONE);
+    }
+
+    public ComfySupervisor(ComfySettings config, ComfyClient client, ComfyEvents events, IntConsumer onFatalExit,
+                           Metrics metrics) {
+        this.metrics = metrics;
         this.config = config;
         this.client = client;
         this.events = events;
@@ -198,6 +206,7 @@ public final class ComfySupervisor implements ComfyAvailability, AutoCloseable {
             return;
         }
         backoff.exitedAfter(gone.uptime());
+        metrics.comfyRestarted();
         while (!stopping) {
             Duration delay = backoff.next();
             LOG.warn("ComfyUI exited; restarting it", "code", code, "retry_ms", delay.toMillis());

@@ -101,6 +101,12 @@ public final class OpenApiDocument {
                 statusSchema());
         get("/ready", "probes", "Readiness: 200 when warm, ComfyUI is up and the queue is below MAX_QUEUE_DEPTH",
                 statusSchema());
+        ObjectNode metrics = paths.putObject("/metrics").putObject("get");
+        metrics.put("operationId", "getMetrics");
+        metrics.putArray("tags").add("probes");
+        metrics.put("summary", "Prometheus metrics in the text format (no such route when METRICS_ENABLED=false)");
+        metrics.putObject("responses").putObject("200").put("description", "OK").putObject("content")
+                .putObject("text/plain").set("schema", str());
         get("/models", "models", "Model files per model folder", obj().put("type", "object")
                 .set("additionalProperties", obj().put("type", "array").set("items", str())));
         addPost(paths, "/prompt", "postPrompt", "prompt", "Run an API-format ComfyUI graph",
@@ -236,7 +242,7 @@ public final class OpenApiDocument {
                 "Legacy webhook: one output.complete POST per file, prompt.failed on failure"));
         props.set("webhook_v2", str().put("format", "uri").put("description",
                 "Signed (Standard Webhooks) prompt.complete / prompt.failed POST"));
-        props.set("timeout", obj().put("type", "number").put("exclusiveMinimum", 0).put("description",
+        props.set("timeout", obj().put("type", "number").put("minimum", 0).put("exclusiveMinimum", true).put("description",
                 "Seconds the job may take (default PROMPT_TIMEOUT_S); then it is stopped at ComfyUI and answered 504"));
         props.set("convert_output", obj().put("type", "object").<ObjectNode>set("properties", obj()
                 .<ObjectNode>set("format", obj().put("type", "string").set("enum", arr("jpeg", "jpg", "webp")))

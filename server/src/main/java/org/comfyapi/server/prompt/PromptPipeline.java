@@ -8,6 +8,7 @@ import org.comfyapi.server.webhook.WebhookSender;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -62,9 +63,14 @@ public final class PromptPipeline {
         PromptResult result = run(prepared);
         try {
             OutputUploader.Uploaded uploaded = upload(result);
-            OutputStream out = response.open();
-            writer.write(out, result, null, uploaded.urls(), uploaded.millis());
-            out.flush();
+            try {
+                OutputStream out = response.open();
+                writer.write(out, result, null, uploaded.urls(), uploaded.millis());
+                out.flush();
+            } catch (IOException e) {
+                listener.failed(request, new UncheckedIOException(e)); // the client went away
+                throw e;
+            }
             listener.delivered(request);
         } finally {
             result.deleteFiles();

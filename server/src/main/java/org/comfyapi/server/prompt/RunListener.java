@@ -2,6 +2,8 @@ package org.comfyapi.server.prompt;
 
 import org.comfyapi.server.comfy.ComfyMessage;
 
+import java.util.List;
+
 /**
  * Sees every stage of every request, sync and async alike, from the one place that runs them
  * ({@link PromptPipeline}): accepted, sent to ComfyUI under its prompt id, ComfyUI's frames for that
@@ -11,6 +13,42 @@ import org.comfyapi.server.comfy.ComfyMessage;
 public interface RunListener {
     RunListener NONE = new RunListener() {
     };
+
+    /** Tells each of {@code listeners}, in order. */
+    static RunListener all(RunListener... listeners) {
+        List<RunListener> each = List.of(listeners);
+        return new RunListener() {
+            @Override
+            public void accepted(PromptRequest request) {
+                for (RunListener l : each) l.accepted(request);
+            }
+
+            @Override
+            public void sent(String requestId, String promptId) {
+                for (RunListener l : each) l.sent(requestId, promptId);
+            }
+
+            @Override
+            public void frame(String requestId, ComfyMessage message) {
+                for (RunListener l : each) l.frame(requestId, message);
+            }
+
+            @Override
+            public void finished(PromptResult result) {
+                for (RunListener l : each) l.finished(result);
+            }
+
+            @Override
+            public void failed(PromptRequest request, RuntimeException error) {
+                for (RunListener l : each) l.failed(request, error);
+            }
+
+            @Override
+            public void delivered(PromptRequest request) {
+                for (RunListener l : each) l.delivered(request);
+            }
+        };
+    }
 
     default void accepted(PromptRequest request) {
     }

@@ -34,6 +34,8 @@ class SupervisionTest {
             TestServer.Response after = server.post("/prompt", Graphs.body("after-1", Graphs.invert(9, 4, 4, "a")));
             assertThat(after.status()).isEqualTo(200);
             assertThat(server.fatalExit).isNotDone();
+            assertThat(PrometheusText.scrape(server)).containsEntry("comfyui_api_comfy_restarts_total", 1.0)
+                    .containsEntry("comfyui_api_jobs_total{outcome=\"failure\"}", 1.0);
         }
     }
 
