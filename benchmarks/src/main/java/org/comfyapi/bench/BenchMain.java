@@ -53,6 +53,7 @@ public final class BenchMain {
         if (o.has("memory")) sections.add(new Memory());
         if (o.has("conversion")) sections.add(new Conversion());
         if (o.has("startup")) sections.add(new Startup());
+        if (o.has("jobs")) sections.add(new Jobs());
         boolean needsSimulator = sections.stream().anyMatch(s -> !(s instanceof Conversion));
         try (Child sim = needsSimulator ? Child.simulator(o.simulatorJar(), home, work.resolve("logs"), "-Xmx4g") : null) {
             env.simulator = sim;
@@ -98,11 +99,16 @@ public final class BenchMain {
 
         /** Our server in front of the shared simulator, not yet ready. */
         Child launchServer(List<String> extraJvm, Path workflowDir) throws Exception {
+            return launchServer(extraJvm, workflowDir, simulator);
+        }
+
+        /** Our server in front of a given simulator, not yet ready. */
+        Child launchServer(List<String> extraJvm, Path workflowDir, Child comfy) throws Exception {
             List<String> jvm = new ArrayList<>(o.serverJvm());
             jvm.addAll(extraJvm);
             Map<String, String> e = new HashMap<>();
             e.put("COMFY_HOME", home.toString());
-            e.put("COMFYUI_PORT_HOST", String.valueOf(simulator.port));
+            e.put("COMFYUI_PORT_HOST", String.valueOf(comfy.port));
             e.put("WORKFLOW_DIR", workflowDir.toString());
             e.put("HOME", work.toString());
             e.put("CACHE_DIR", work.resolve("cache").toString());
@@ -111,7 +117,12 @@ public final class BenchMain {
 
         /** Our server, ready. */
         Child startServer() throws Exception {
-            Child s = launchServer(List.of(), emptyWorkflows());
+            return startServer(simulator);
+        }
+
+        /** Our server in front of a given simulator, ready. */
+        Child startServer(Child comfy) throws Exception {
+            Child s = launchServer(List.of(), emptyWorkflows(), comfy);
             try {
                 s.awaitHttp("/ready", Duration.ofSeconds(120));
             } catch (Exception ex) {

@@ -10,7 +10,7 @@ import java.util.Set;
 record Options(boolean smoke, Set<String> sections, Path work, Path serverJar, Path simulatorJar, Path sharpDir,
                List<String> serverJvm, Path markdownOut, String sizes) {
 
-    static final List<String> ALL = List.of("overhead", "throughput", "memory", "conversion", "startup");
+    static final List<String> ALL = List.of("overhead", "throughput", "memory", "conversion", "startup", "jobs");
 
     static Options parse(String... args) {
         boolean smoke = false;
@@ -36,7 +36,7 @@ record Options(boolean smoke, Set<String> sections, Path work, Path serverJar, P
             else if (a.startsWith("--sizes=")) sizes = a.substring(8);
             else if (a.equals("--help") || a.equals("-h")) {
                 System.out.println("""
-                        usage: scripts/bench.sh [--smoke|--full] [--only=overhead,throughput,memory,conversion,startup]
+                        usage: scripts/bench.sh [--smoke|--full] [--only=overhead,throughput,memory,conversion,startup,jobs]
                                                 [--server-jvm="-Xmx1g ..."] [--out=FILE.md] [--work=DIR]
                                                 [--sizes=BYTES:N_C1:N_C16,...]   (overhead sizes and request counts)
                         --smoke   tiny sizes and few iterations (well under a minute); the test run uses it
