@@ -1,7 +1,6 @@
 package org.comfyapi.bench;
 
 import org.comfyapi.server.config.Config;
-import org.comfyapi.server.config.ConfigLoader;
 import org.comfyapi.server.workflow.WorkflowEnvironment;
 import org.comfyapi.server.workflow.WorkflowRegistry;
 
@@ -21,10 +20,10 @@ public final class WorkflowLoadProbe {
     public static void main(String[] args) {
         Path dir = Path.of(args[0]);
         long t0 = System.nanoTime();
-        Config config = ConfigLoader.load(Map.of("WORKFLOW_DIR", dir.toString(), "COMFY_HOME", args[1],
+        Config config = Config.load(Map.of("WORKFLOW_DIR", dir.toString(), "COMFY_HOME", args[1],
                 "HOME", System.getProperty("java.io.tmpdir")));
-        WorkflowEnvironment env = WorkflowEnvironment.of(config, Map.of("checkpoints", List.of("sd15-demo.safetensors")),
-                List.of("euler", "euler_ancestral"), List.of("normal", "karras"));
+        WorkflowEnvironment env = WorkflowEnvironment.of(config.dirs(), config.http().port(), Map.of("checkpoints", List.of("sd15-demo.safetensors")),
+                List.of("euler", "euler_ancestral"), List.of("normal", "karras"), config.warmup().prompt());
         try (WorkflowRegistry registry = WorkflowRegistry.load(dir, env)) {
             double loadMs = (System.nanoTime() - t0) / 1e6;
             System.out.printf("%d %d %.1f%n", registry.endpoints().size(), registry.skipped().size(), loadMs);

@@ -2,8 +2,8 @@ package org.comfyapi.server;
 
 import org.comfyapi.server.config.Config;
 import org.comfyapi.server.config.ConfigException;
-import org.comfyapi.server.config.ConfigLoader;
 import org.comfyapi.server.log.Log;
+import org.comfyapi.server.storage.StorageSettings;
 
 /** Entry point: read the environment, start, and stop ComfyUI with us on SIGTERM/SIGINT. */
 public final class Main {
@@ -12,16 +12,18 @@ public final class Main {
 
     public static void main(String[] args) {
         Config config;
+        StorageSettings storage;
         try {
-            config = ConfigLoader.load(System.getenv());
+            config = Config.load(System.getenv());
+            storage = StorageSettings.fromEnv(System.getenv());
         } catch (ConfigException e) {
             System.err.println("Invalid configuration: " + e.getMessage());
             System.exit(2);
             return;
         }
-        Log.configure(config.logLevel(), config.logJson());
+        Log.configure(config.log().level(), config.log().json());
         Log log = Log.get("main");
-        App app = new App(config, code -> {
+        App app = new App(config, storage, code -> {
             log.error("exiting", "code", code);
             System.exit(code);
         });

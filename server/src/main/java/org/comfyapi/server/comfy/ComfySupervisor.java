@@ -1,6 +1,6 @@
 package org.comfyapi.server.comfy;
 
-import org.comfyapi.server.config.Config;
+import org.comfyapi.server.config.ComfySettings;
 import org.comfyapi.server.log.Log;
 
 import java.time.Duration;
@@ -20,7 +20,7 @@ public final class ComfySupervisor implements AutoCloseable {
         void run() throws Exception;
     }
 
-    private final Config config;
+    private final ComfySettings config;
     private final ComfyClient client;
     private final ComfyEvents events;
     private final IntConsumer onFatalExit;
@@ -29,7 +29,7 @@ public final class ComfySupervisor implements AutoCloseable {
     private volatile boolean stopping;
     private AfterStart afterStart = () -> { };
 
-    public ComfySupervisor(Config config, ComfyClient client, ComfyEvents events, IntConsumer onFatalExit) {
+    public ComfySupervisor(ComfySettings config, ComfyClient client, ComfyEvents events, IntConsumer onFatalExit) {
         this.config = config;
         this.client = client;
         this.events = events;
@@ -72,7 +72,7 @@ public final class ComfySupervisor implements AutoCloseable {
     }
 
     private void launchAndWait() {
-        ComfyProcess launched = ComfyProcess.launch(config.cmd(), config.comfyHome());
+        ComfyProcess launched = ComfyProcess.launch(config.cmd(), config.home());
         process = launched;
         try {
             awaitStartup(launched);
@@ -90,13 +90,13 @@ public final class ComfySupervisor implements AutoCloseable {
                 throw new ComfyUnavailableException("ComfyUI exited during start-up with code " + launched.exitCode());
             }
             if (client.isUp()) {
-                LOG.info("ComfyUI is up", "attempt", attempt, "url", config.comfyBaseUri());
+                LOG.info("ComfyUI is up", "attempt", attempt, "url", config.baseUri());
                 return;
             }
             LOG.debug("waiting for ComfyUI", "attempt", attempt, "of", tries);
             sleep(config.startupCheckInterval());
         }
-        throw new ComfyUnavailableException("ComfyUI did not answer at " + config.comfyBaseUri() + " after "
+        throw new ComfyUnavailableException("ComfyUI did not answer at " + config.baseUri() + " after "
                 + tries + " checks every " + config.startupCheckInterval().toMillis() + " ms "
                 + "(STARTUP_CHECK_MAX_TRIES, STARTUP_CHECK_INTERVAL_S)");
     }
@@ -106,7 +106,7 @@ public final class ComfySupervisor implements AutoCloseable {
         ready = false;
         int code = gone.exitCode();
         events.loseAll(lostMessage(code));
-        if (!config.alwaysRestartComfyui()) {
+        if (!config.alwaysRestart()) {
             LOG.error("ComfyUI exited; stopping the server (ALWAYS_RESTART_COMFYUI=false)", "code", code);
             onFatalExit.accept(code == 0 ? 1 : code);
             return;

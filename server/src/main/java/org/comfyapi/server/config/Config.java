@@ -1,67 +1,43 @@
 package org.comfyapi.server.config;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.comfyapi.server.log.Log;
-
-import org.comfyapi.server.storage.StorageSettings;
-
-import java.net.URI;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 
-/** Everything the server reads from its environment, parsed and checked once at start. */
+/**
+ * Everything the server reads from its environment, parsed and checked once at start, grouped by
+ * the component that uses it. Storage reads its own group ({@code StorageSettings}) with the same {@link Env}.
+ *
+ * @param prependFilenames {@code PREPEND_FILENAMES}: output file names start with the request id
+ * @param lruCacheSizeGb   {@code LRU_CACHE_SIZE_GB}: the download cache's size; 0 keeps every file
+ */
 public record Config(
-        boolean alwaysRestartComfyui,
-        String base,
-        List<String> cmd,
-        Path comfyHome,
-        int comfyuiPort,
-        String directAddress,
-        String host,
-        int port,
-        Path inputDir,
-        Path outputDir,
-        Path modelDir,
-        Path workflowDir,
-        Path cacheDir,
-        Log.Level logLevel,
-        boolean logJson,
-        boolean markdownSchemaDescriptions,
-        long maxBodySizeBytes,
-        int maxQueueDepth,
-        int promptWebhookRetries,
-        Duration webhookRetryDelay,
-        Duration startupCheckInterval,
-        int startupCheckMaxTries,
+        ComfySettings comfy,
+        Directories dirs,
+        HttpSettings http,
+        WebhookSettings webhooks,
+        LogSettings log,
+        WarmupSettings warmup,
+        SaladSettings salad,
+        Manifest manifest,
         boolean prependFilenames,
-        Optional<ObjectNode> warmupPrompt,
-        Optional<String> warmupSource,
-        Optional<URI> systemWebhookUrl,
-        Set<String> systemWebhookEvents,
-        Map<String, String> systemMetadata,
-        Optional<String> webhookSecret,
-        double lruCacheSizeGb,
-        Optional<URI> saladMetadataUrl,
-        String version,
-        StorageSettings storage,
-        Manifest manifest) {
+        double lruCacheSizeGb) {
 
-    public URI comfyBaseUri() {
-        String address = directAddress.contains(":") && !directAddress.startsWith("[")
-                ? "[" + directAddress + "]" : directAddress;
-        return URI.create("http://" + address + ":" + comfyuiPort);
-    }
+    public static final String VERSION = "0.1.0";
 
-    public URI comfyWebsocketUri(String clientId) {
-        return URI.create(comfyBaseUri().toString().replaceFirst("^http", "ws") + "/ws?clientId=" + clientId);
-    }
-
-    /** ComfyUI's temp folder, where PreviewImage writes ({@code type: "temp"} outputs). */
-    public Path tempDir() {
-        return comfyHome.resolve("temp");
+    /** Reads every variable; the first bad one is a {@link ConfigException} naming it. */
+    public static Config load(Map<String, String> variables) {
+        Env env = new Env(variables);
+        Path comfyHome = env.path("COMFY_HOME", "/opt/ComfyUI");
+        return new Config(
+                ComfySettings.fromEnv(env, comfyHome),
+                Directories.fromEnv(env, comfyHome),
+                HttpSettings.fromEnv(env),
+                WebhookSettings.fromEnv(env),
+                LogSettings.fromEnv(env),
+                WarmupSettings.fromEnv(env),
+                SaladSettings.fromEnv(env),
+                Manifest.fromEnv(variables).orElseGet(Manifest::empty),
+                env.bool("PREPEND_FILENAMES", true),
+                env.nonNegativeNumber("LRU_CACHE_SIZE_GB", 0));
     }
 }

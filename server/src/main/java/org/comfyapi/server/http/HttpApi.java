@@ -11,6 +11,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import io.javalin.http.Context;
 import org.comfyapi.server.comfy.ModelCatalog;
 import org.comfyapi.server.config.Config;
+import org.comfyapi.server.config.HttpSettings;
 import org.comfyapi.server.log.Log;
 import org.comfyapi.server.prompt.OutputUploader;
 import org.comfyapi.server.prompt.PromptDelivery;
@@ -42,7 +43,7 @@ public final class HttpApi implements AutoCloseable {
         boolean ready();
     }
 
-    private final Config config;
+    private final HttpSettings config;
     private final PromptService prompts;
     private final PromptDelivery delivery;
     private final ModelCatalog models;
@@ -56,7 +57,7 @@ public final class HttpApi implements AutoCloseable {
     private final WorkflowHost workflows;
     private Javalin app;
 
-    public HttpApi(Config config, PromptService prompts, PromptDelivery delivery, OutputUploader uploader,
+    public HttpApi(HttpSettings config, PromptService prompts, PromptDelivery delivery, OutputUploader uploader,
                    ModelCatalog models, ModelDownloads modelDownloads, Probes probes, OpenApiDocument docs,
                    WorkflowHost workflows) {
         this.config = config;
@@ -125,18 +126,18 @@ public final class HttpApi implements AutoCloseable {
     private void health(Context ctx) {
         ObjectNode body = JSON.createObjectNode();
         if (probes.healthy()) {
-            json(ctx, 200, body.put("version", config.version()).put("status", "healthy"));
+            json(ctx, 200, body.put("version", Config.VERSION).put("status", "healthy"));
         } else {
-            json(ctx, 500, body.put("version", config.version()).put("status", "not healthy"));
+            json(ctx, 500, body.put("version", Config.VERSION).put("status", "not healthy"));
         }
     }
 
     private void ready(Context ctx) {
         ObjectNode body = JSON.createObjectNode();
         if (probes.ready()) {
-            json(ctx, 200, body.put("version", config.version()).put("status", "ready"));
+            json(ctx, 200, body.put("version", Config.VERSION).put("status", "ready"));
         } else {
-            json(ctx, 503, body.put("version", config.version()).put("status", "not ready"));
+            json(ctx, 503, body.put("version", Config.VERSION).put("status", "not ready"));
         }
     }
 

@@ -1,6 +1,6 @@
 package org.comfyapi.server.storage;
 
-import org.comfyapi.server.config.ConfigLoader;
+import org.comfyapi.server.config.Config;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class HttpStore {
     private static final int MAX_REDIRECTS = 10;
-    private static final String USER_AGENT = "comfyui-api/" + ConfigLoader.VERSION;
+    private static final String USER_AGENT = "comfyui-api/" + Config.VERSION;
     /** Azure Storage refuses bearer tokens without a service version; any recent one will do. */
     private static final String AZURE_VERSION = "2023-11-03";
 

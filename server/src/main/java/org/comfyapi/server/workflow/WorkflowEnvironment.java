@@ -2,7 +2,7 @@ package org.comfyapi.server.workflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.comfyapi.server.config.Config;
+import org.comfyapi.server.config.Directories;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,28 +35,23 @@ public record WorkflowEnvironment(
 
     /**
      * The environment of a running server: {@code models} as read from ComfyUI (folder to file names),
-     * directories from the config under the seed's names and ours, warmupCkpt from the warmup prompt.
+     * directories under the seed's names and ours, warmupCkpt from the warmup prompt, port the API's.
      */
-    public static WorkflowEnvironment of(Config config, Map<String, List<String>> models, List<String> samplers,
-                                         List<String> schedulers) {
-        return of(config, models, samplers, schedulers, config.warmupPrompt());
-    }
-
-    /** As above, with the warmup prompt given (e.g. fetched from WARMUP_PROMPT_URL). */
-    public static WorkflowEnvironment of(Config config, Map<String, List<String>> models, List<String> samplers,
-                                         List<String> schedulers, Optional<ObjectNode> warmupPrompt) {
+    public static WorkflowEnvironment of(Directories config, int port, Map<String, List<String>> models,
+                                         List<String> samplers, List<String> schedulers,
+                                         Optional<ObjectNode> warmupPrompt) {
         Map<String, String> modelDirs = new TreeMap<>();
-        models.keySet().forEach(folder -> modelDirs.put(folder, config.modelDir().resolve(folder).toString()));
+        models.keySet().forEach(folder -> modelDirs.put(folder, config.models().resolve(folder).toString()));
         Map<String, String> dirs = new LinkedHashMap<>();
         dirs.put("comfyDir", config.comfyHome().toString());
         dirs.put("comfyHome", config.comfyHome().toString());
-        dirs.put("inputDir", config.inputDir().toString());
-        dirs.put("outputDir", config.outputDir().toString());
-        dirs.put("modelDir", config.modelDir().toString());
-        dirs.put("workflowDir", config.workflowDir().toString());
-        dirs.put("cacheDir", config.cacheDir().toString());
+        dirs.put("inputDir", config.input().toString());
+        dirs.put("outputDir", config.output().toString());
+        dirs.put("modelDir", config.models().toString());
+        dirs.put("workflowDir", config.workflows().toString());
+        dirs.put("cacheDir", config.cache().toString());
         return new WorkflowEnvironment(models, modelDirs, samplers, schedulers,
-                warmupPrompt.flatMap(WorkflowEnvironment::warmupCheckpoint), config.port(), dirs);
+                warmupPrompt.flatMap(WorkflowEnvironment::warmupCheckpoint), port, dirs);
     }
 
     /**

@@ -7,7 +7,7 @@
  * <ol>
  *   <li>At start, on a background thread while ComfyUI boots (it takes seconds):
  *       {@code WorkflowRegistry.prepare(dir, limits)} (transpile, warm the engine), then once ComfyUI is up
- *       {@code prepared.load(WorkflowEnvironment.of(config, models, samplers, schedulers))}. The model lists, samplers and schedulers come from ComfyUI; files that fail are
+ *       {@code prepared.load(WorkflowEnvironment.of(dirs, port, models, samplers, schedulers, warmup))}. The model lists, samplers and schedulers come from ComfyUI; files that fail are
  *       logged and listed in {@link org.comfyapi.server.workflow.WorkflowRegistry#skipped()}.</li>
  *   <li>Docs: one OpenAPI operation per {@link org.comfyapi.server.workflow.WorkflowRegistry#endpoints()},
  *       under both {@code /workflow/<route>} and {@code /workflows/<route>}; summary, {@code markdownDescription()}

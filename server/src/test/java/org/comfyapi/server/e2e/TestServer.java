@@ -3,7 +3,8 @@ package org.comfyapi.server.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.comfyapi.server.App;
-import org.comfyapi.server.config.ConfigLoader;
+import org.comfyapi.server.config.Config;
+import org.comfyapi.server.storage.StorageSettings;
 
 import java.io.IOException;
 import java.net.URI;
@@ -66,7 +67,7 @@ final class TestServer implements AutoCloseable {
         TestServer server = null;
         try {
             CompletableFuture<Integer> exit = new CompletableFuture<>();
-            app = new App(ConfigLoader.load(all), exit::complete);
+            app = new App(Config.load(all), StorageSettings.fromEnv(all), exit::complete);
             server = new TestServer(home, comfyPort, app);
             exit.thenAccept(server.fatalExit::complete);
             app.start();

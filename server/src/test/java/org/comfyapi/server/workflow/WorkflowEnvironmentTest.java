@@ -3,7 +3,6 @@ package org.comfyapi.server.workflow;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.comfyapi.server.config.Config;
-import org.comfyapi.server.config.ConfigLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,11 +25,12 @@ class WorkflowEnvironmentTest {
         Path warmup = Files.writeString(dir.resolve("warmup.json"), """
                 {"1": {"class_type": "EmptyLatentImage", "inputs": {"width": 512}},
                  "4": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "warm.safetensors"}}}""");
-        Config config = ConfigLoader.load(Map.of("COMFY_HOME", "/srv/comfy", "PORT", "4000",
+        Config config = Config.load(Map.of("COMFY_HOME", "/srv/comfy", "PORT", "4000",
                 "WORKFLOW_DIR", dir.toString(), "WARMUP_PROMPT_FILE", warmup.toString()));
 
-        WorkflowEnvironment environment = WorkflowEnvironment.of(config,
-                Map.of("checkpoints", List.of("warm.safetensors"), "loras", List.of()), List.of("euler"), List.of("normal"));
+        WorkflowEnvironment environment = WorkflowEnvironment.of(config.dirs(), config.http().port(),
+                Map.of("checkpoints", List.of("warm.safetensors"), "loras", List.of()), List.of("euler"), List.of("normal"),
+                config.warmup().prompt());
 
         assertThat(environment.warmupCkpt()).contains("warm.safetensors");
         assertThat(environment.port()).isEqualTo(4000);
