@@ -1,7 +1,10 @@
 package org.comfyapi.server.job;
 
+import org.comfyapi.server.config.Env;
+
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * @param retention   how long a finished job is kept ({@code JOB_RETENTION_S}, default 3600)
@@ -15,5 +18,13 @@ public record JobSettings(Duration retention, int maxRetained, Path keptRoot) {
 
     public static JobSettings defaults(Path cacheDir) {
         return new JobSettings(Duration.ofSeconds(3600), 10_000, cacheDir.resolve("jobs"));
+    }
+
+    /** {@code JOB_RETENTION_S} (seconds, may be fractional) and {@code JOB_RETENTION_MAX}; a bad value names its variable. */
+    public static JobSettings fromEnv(Map<String, String> variables, Path cacheDir) {
+        Env env = new Env(variables);
+        double seconds = env.nonNegativeNumber("JOB_RETENTION_S", 3600);
+        return new JobSettings(Duration.ofMillis((long) (seconds * 1000)),
+                env.intRange("JOB_RETENTION_MAX", 10_000, 0, 10_000_000), cacheDir.resolve("jobs"));
     }
 }
