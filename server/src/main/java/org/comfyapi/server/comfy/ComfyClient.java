@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -87,6 +88,7 @@ public final class ComfyClient {
         requireOk(send(post("/queue", body)), "/queue");
     }
 
+    /** Prompt ids running, and pending in the order they will run (ComfyUI lists its heap unsorted). */
     public record QueueState(List<String> running, List<String> pending) {}
 
     public QueueState queueState() {
@@ -97,8 +99,11 @@ public final class ComfyClient {
     }
 
     private static List<String> ids(JsonNode items) {
+        List<JsonNode> sorted = new ArrayList<>();
+        items.forEach(sorted::add);
+        sorted.sort(Comparator.comparingDouble(item -> item.path(0).asDouble()));
         List<String> ids = new ArrayList<>();
-        for (JsonNode item : items) ids.add(item.path(1).asText());
+        for (JsonNode item : sorted) ids.add(item.path(1).asText());
         return ids;
     }
 
