@@ -16,12 +16,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Turns ComfyUI's websocket frames about our prompts into job reports: running on {@code execution_start},
+ * Reports every stage of every request to the job registry (accepted, queued at ComfyUI, its frames,
+ * finished or failed, delivered), and keeps the outputs of {@code "async": true} jobs for download.
+ * ComfyUI's websocket frames about our prompts become job reports: running on {@code execution_start},
  * a node event per {@code executing} and {@code execution_cached} node, {@code progress}, previews (type 4
  * frames name their prompt; type 1 frames belong to the prompt running now), and queue positions, read
  * from {@code /queue} after a {@code status} frame while any of our prompts waits (at most every 200 ms).
  */
-public final class JobTracker {
+public final class JobReporter {
     private static final Log LOG = Log.get("prompt.jobs");
     private static final long POSITION_REFRESH_MS = 200;
 
@@ -40,7 +42,7 @@ public final class JobTracker {
     private volatile String executingPrompt;
     private volatile String executingNode;
 
-    public JobTracker(JobRegistry jobs, ComfyClient client) {
+    public JobReporter(JobRegistry jobs, ComfyClient client) {
         this.jobs = jobs;
         this.client = client;
     }
