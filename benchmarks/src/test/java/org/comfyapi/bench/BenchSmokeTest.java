@@ -1,10 +1,12 @@
 package org.comfyapi.bench;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The smoke run of the test suite: tiny sizes, few iterations; it checks only that a table comes out. */
+@Tag("timing")
 class BenchSmokeTest {
     @Test
     void smokeRunPrintsATable() throws Exception {

@@ -36,7 +36,7 @@ public final class Simulator implements AutoCloseable {
         paths.createDirectories();
         NodeRegistry registry = NodeRegistry.standard();
         NodeEnv env = new NodeEnv(paths, config.stepMs(), config.disableMetadata(), config.hangOnPrompt(),
-                config.previewMethod(), config.previewSize());
+                config.previewMethod(), config.previewSize(), config.nodeMs());
         ServerState state = new ServerState();
         InterruptFlag interrupt = new InterruptFlag();
         HttpApi[] api = new HttpApi[1];
@@ -139,6 +139,11 @@ public final class Simulator implements AutoCloseable {
 
     public int port() {
         return app.port();
+    }
+
+    /** How many websocket client ids are registered (a socket that reuses an id replaces the older one). */
+    public int webSocketCount() {
+        return hub.openCount();
     }
 
     public FolderPaths paths() {

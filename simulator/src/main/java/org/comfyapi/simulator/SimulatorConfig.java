@@ -3,7 +3,9 @@ package org.comfyapi.simulator;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** The command line, parsed like ComfyUI's cli_args.py for the flags a host uses, plus simulator-only flags. */
@@ -25,6 +27,7 @@ public record SimulatorConfig(
         boolean hangOnPrompt,
         String previewMethod,
         int previewSize,
+        Map<String, Long> nodeMs,
         List<String> argv,
         List<String> warnings) {
 
@@ -46,7 +49,7 @@ public record SimulatorConfig(
             "--tls-keyfile", "--tls-certfile", "--extra-model-paths-config", "--cuda-device", "--default-device",
             "--reserve-vram", "--preview-method", "--preview-size", "--cache-lru", "--front-end-version", "--front-end-root",
             "--database-url", "--whitelist-custom-nodes", "--oneapi-device-selector", "--directml", "--verbose",
-            "--listen", "--enable-cors-header");
+            "--listen", "--enable-cors-header", "--node-ms");
 
     public static SimulatorConfig parse(String... args) {
         List<String> listen = List.of("127.0.0.1");
@@ -66,6 +69,7 @@ public record SimulatorConfig(
         boolean hang = false;
         String previewMethod = "none";
         int previewSize = 512;
+        Map<String, Long> nodeMs = new LinkedHashMap<>();
         List<String> warnings = new ArrayList<>();
 
         List<String> a = new ArrayList<>(Arrays.asList(args));
@@ -135,6 +139,7 @@ public record SimulatorConfig(
                             previewMethod = value;
                         }
                         case "--preview-size" -> previewSize = parseInt(flag, value);
+                        case "--node-ms" -> parseNodeMs(value, nodeMs);
                         default -> {
                             if (!KNOWN_WITH_VALUE.contains(flag)) warnings.add("WARNING: ignoring unknown argument: " + flag + " " + value);
                         }
@@ -150,7 +155,16 @@ public record SimulatorConfig(
         argv.add("main.py");
         argv.addAll(Arrays.asList(args));
         return new SimulatorConfig(listen, port, base, input, output, temp, maxUpload, maxUploadExplicit, dontPrint,
-                disableMetadata, cors, stepMs, slowStartMs, crash, hang, previewMethod, previewSize, List.copyOf(argv), List.copyOf(warnings));
+                disableMetadata, cors, stepMs, slowStartMs, crash, hang, previewMethod, previewSize, Map.copyOf(nodeMs), List.copyOf(argv), List.copyOf(warnings));
+    }
+
+    /** {@code Class=ms[,Class=ms...]}; the flag may repeat, later values win. */
+    private static void parseNodeMs(String value, Map<String, Long> into) {
+        for (String pair : value.split(",")) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) throw new IllegalArgumentException("argument --node-ms: expected CLASS=MS, got: '" + pair + "'");
+            into.put(pair.substring(0, eq).strip(), (long) parseInt("--node-ms", pair.substring(eq + 1)));
+        }
     }
 
     private static int parseInt(String flag, String v) {

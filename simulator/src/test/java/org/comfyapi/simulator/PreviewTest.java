@@ -3,11 +3,13 @@ package org.comfyapi.simulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.comfyapi.simulator.py.PyJson;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import javax.imageio.ImageIO;
 import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -70,5 +72,22 @@ class PreviewTest extends SharedSimulatorTest {
         assertThat(b.getInt()).isEqualTo(1);
         assertThat(b.getInt()).isEqualTo(1);
         assertThat(ImageIO.read(new ByteArrayInputStream(Arrays.copyOfRange(frame, 8, frame.length)))).isNotNull();
+    }
+
+    @Test
+    void taesdPreviewsAreImageSizedWithinPreviewSizeOnePerStep(@TempDir Path other) throws Exception {
+        try (SimHarness taesd = new SimHarness(other, "--preview-method", "taesd", "--preview-size", "32")) {
+            String cid = SimHarness.newClientId();
+            WsClient ws = taesd.connectReady(cid);
+            String pid = taesd.queuePrompt(Graphs.txt2img(3, 3, "taesd"), cid).get("prompt_id").asText();
+            List<JsonNode> previews = ws.untilDone(pid).stream().filter(f -> f.path("type").asText().equals("binary")).toList();
+            assertThat(previews).hasSize(3);
+            byte[] frame = previews.getFirst().path("bytes").binaryValue();
+            assertThat(ByteBuffer.wrap(frame).getInt(0)).isEqualTo(1);
+            assertThat(ByteBuffer.wrap(frame).getInt(4)).isEqualTo(1);
+            var img = ImageIO.read(new ByteArrayInputStream(Arrays.copyOfRange(frame, 8, frame.length)));
+            assertThat(img.getWidth()).isEqualTo(32);
+            assertThat(img.getHeight()).isEqualTo(24);
+        }
     }
 }

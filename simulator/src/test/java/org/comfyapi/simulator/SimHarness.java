@@ -123,6 +123,17 @@ final class SimHarness implements AutoCloseable {
         throw new AssertionError("no history for " + promptId);
     }
 
+    /** Polls until the simulator has this many websocket client ids registered. */
+    void awaitWebSocketCount(int expected) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (sim.webSocketCount() != expected) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("websockets registered: " + sim.webSocketCount() + ", expected " + expected);
+            }
+            Thread.sleep(10);
+        }
+    }
+
     @Override
     public void close() {
         sockets.forEach(WsClient::close);

@@ -7,8 +7,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
@@ -20,6 +22,7 @@ import java.util.function.Predicate;
 final class WsClient implements WebSocket.Listener {
     private final LinkedBlockingQueue<JsonNode> inbox = new LinkedBlockingQueue<>();
     private final List<JsonNode> all = new ArrayList<>();
+    private final LinkedBlockingQueue<String> pongs = new LinkedBlockingQueue<>();
     private final StringBuilder partial = new StringBuilder();
     final CountDownLatch closed = new CountDownLatch(1);
     private WebSocket ws;
@@ -72,6 +75,25 @@ final class WsClient implements WebSocket.Listener {
         }
         webSocket.request(1);
         return null;
+    }
+
+    @Override
+    public CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
+        pongs.add(StandardCharsets.UTF_8.decode(message).toString());
+        webSocket.request(1);
+        return null;
+    }
+
+    /** A ping answered: every frame the server wrote before reading it has been received. */
+    void ping() throws InterruptedException {
+        String token = UUID.randomUUID().toString();
+        ws.sendPing(ByteBuffer.wrap(token.getBytes(StandardCharsets.UTF_8))).join();
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (true) {
+            String pong = pongs.poll(Math.max(1, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
+            if (pong == null) throw new AssertionError("no pong within 10 s");
+            if (pong.equals(token)) return;
+        }
     }
 
     @Override

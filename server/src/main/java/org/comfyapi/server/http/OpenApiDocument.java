@@ -236,6 +236,14 @@ public final class OpenApiDocument {
         props.set("azure_blob_upload", obj().put("type", "object").set("properties", obj()
                 .<ObjectNode>set("container", str()).<ObjectNode>set("blob_prefix", str())
                 .set("async", obj().put("type", "boolean"))));
+        props.set("hf_upload", obj().put("type", "object")
+                .put("description", "Commit each output to a Hugging Face Hub repository (HF_TOKEN, HF_ENDPOINT)")
+                .<ObjectNode>set("required", arr("repo")).set("properties", obj()
+                .<ObjectNode>set("repo", str().put("description", "Repository id, e.g. user/name"))
+                .<ObjectNode>set("repo_type", str().put("default", "model").set("enum", arr("model", "dataset", "space")))
+                .<ObjectNode>set("revision", str().put("default", "main"))
+                .<ObjectNode>set("directory", str().put("description", "Folder in the repository; empty for the root"))
+                .set("async", obj().put("type", "boolean"))));
         props.set("http_upload", obj().put("type", "object").set("properties", obj()
                 .<ObjectNode>set("url_prefix", str().put("format", "uri"))
                 .set("async", obj().put("type", "boolean"))));

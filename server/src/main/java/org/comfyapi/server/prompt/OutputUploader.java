@@ -54,7 +54,7 @@ public final class OutputUploader {
                 }
             }
             if (failure != null) {
-                throw new ApiException(502, "Failed to upload outputs: " + failure.getMessage(), field(target));
+                throw new ApiException(502, "Failed to upload outputs: " + failure.getMessage(), target.field());
             }
         }
         long millis = System.currentTimeMillis() - started;
@@ -70,13 +70,5 @@ public final class OutputUploader {
         String url = remote.upload(file.path(), file.filename(), target, request.credentials().forUrl(destination));
         events.uploaded(file.path(), Urls.redact(url), size, System.currentTimeMillis() - started);
         return url;
-    }
-
-    private static String field(UploadTarget target) {
-        return switch (target) {
-            case UploadTarget.S3 ignored -> "s3";
-            case UploadTarget.AzureBlob ignored -> "azure_blob_upload";
-            case UploadTarget.HttpPut ignored -> "http_upload";
-        };
     }
 }

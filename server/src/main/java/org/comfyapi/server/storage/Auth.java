@@ -77,15 +77,7 @@ public sealed interface Auth {
     }
 
     private static String checkEndpoint(String endpoint, String location) {
-        if (!endpoint.startsWith("http://") && !endpoint.startsWith("https://")) {
-            throw ApiException.badRequest("endpoint must be an http(s) URL", location);
-        }
-        try {
-            java.net.URI uri = new java.net.URI(endpoint);
-            if (uri.getHost() == null) throw new java.net.URISyntaxException(endpoint, "no host");
-        } catch (java.net.URISyntaxException e) {
-            throw ApiException.badRequest("endpoint must be an http(s) URL", location);
-        }
+        if (Urls.httpUrl(endpoint).isEmpty()) throw ApiException.badRequest("endpoint must be an http(s) URL", location);
         return endpoint;
     }
 

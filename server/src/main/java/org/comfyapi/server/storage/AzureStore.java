@@ -36,7 +36,7 @@ import java.util.concurrent.ExecutionException;
  * {@code https://<account>.blob.core.windows.net/<container>/<blob>}, or any URL under its
  * {@code BlobEndpoint} (Azurite: {@code http://127.0.0.1:10000/<account>/<container>/<blob>}).
  */
-final class AzureStore {
+final class AzureStore implements StorageProvider<UploadTarget.AzureBlob> {
     private static final long BLOCK_SIZE = 8L * 1024 * 1024;
 
     private final StorageSettings settings;
@@ -99,11 +99,33 @@ final class AzureStore {
         this.asyncClient = builder.buildAsyncClient();
     }
 
-    boolean owns(URI url) {
-        return connection.owns(url);
+    /**
+     * URLs of the configured account, unless the request brings its own HTTP credentials for them
+     * (a bearer token, a SAS in a header): those go over plain HTTP.
+     */
+    @Override
+    public boolean downloads(URI url, Optional<Auth> auth) {
+        return connection.owns(url) && auth.filter(a -> !(a instanceof Auth.S3Keys)).isEmpty();
     }
 
-    DownloadResult download(URI url, Path destination) throws DownloadException {
+    @Override
+    public Class<UploadTarget.AzureBlob> targetType() {
+        return UploadTarget.AzureBlob.class;
+    }
+
+    @Override
+    public String destination(UploadTarget.AzureBlob target, String name) {
+        return blobUrl(target.container(), target.blobPrefix() + name);
+    }
+
+    @Override
+    public void upload(Path file, String name, UploadTarget.AzureBlob target, Optional<Auth> auth, Cancellation cancellation)
+            throws UploadException {
+        upload(file, target.container(), target.blobPrefix() + name, MediaTypes.forName(name), cancellation);
+    }
+
+    @Override
+    public DownloadResult download(URI url, Path destination, Optional<Auth> auth) throws DownloadException {
         String shown = Urls.redact(url);
         BlobUrlParts parts;
         try {
@@ -141,7 +163,7 @@ final class AzureStore {
         return url.toString();
     }
 
-    void upload(Path file, String container, String blobName, String contentType, Cancellation cancellation)
+    private void upload(Path file, String container, String blobName, String contentType, Cancellation cancellation)
             throws UploadException {
         var blob = asyncClient.getBlobContainerAsyncClient(container).getBlobAsyncClient(blobName);
         String shown = Urls.redact(blobUrl(container, blobName));

@@ -9,7 +9,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -20,7 +19,6 @@ import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -28,7 +26,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * proxies. Redirects are followed here rather than by the client so that credentials are only
  * ever sent to the origin they were given for (as curl and OkHttp do).
  */
-final class HttpStore {
+final class HttpStore implements StorageProvider<UploadTarget.HttpPut> {
     private static final int MAX_REDIRECTS = 10;
     private static final String USER_AGENT = "comfyui-api/" + Config.VERSION;
     /** Azure Storage refuses bearer tokens without a service version; any recent one will do. */
@@ -45,6 +43,38 @@ final class HttpStore {
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .version(HttpClient.Version.HTTP_1_1)
                 .build();
+    }
+
+    /** Any http(s) URL with a host: the provider asked last. */
+    @Override
+    public boolean downloads(URI url, Optional<Auth> auth) {
+        return Urls.httpUrl(url.toString()).isPresent();
+    }
+
+    @Override
+    public DownloadResult download(URI url, Path destination, Optional<Auth> auth) throws DownloadException {
+        return download(url, destination, auth, true);
+    }
+
+    @Override
+    public Class<UploadTarget.HttpPut> targetType() {
+        return UploadTarget.HttpPut.class;
+    }
+
+    /** {@code https://h/p/?sig=x} + {@code a.png} is {@code https://h/p/a.png?sig=x}: the name goes on the path. */
+    @Override
+    public String destination(UploadTarget.HttpPut target, String name) {
+        String prefix = target.urlPrefix();
+        int query = prefix.indexOf('?');
+        String path = query < 0 ? prefix : prefix.substring(0, query);
+        String rest = query < 0 ? "" : prefix.substring(query);
+        return path + Urls.encodePathSegment(name) + rest;
+    }
+
+    @Override
+    public void upload(Path file, String name, UploadTarget.HttpPut target, Optional<Auth> auth, Cancellation cancellation)
+            throws UploadException {
+        upload(file, URI.create(destination(target, name)), MediaTypes.forName(name), auth, cancellation);
     }
 
     /**
@@ -194,7 +224,7 @@ final class HttpStore {
             default -> DownloadException.Reason.HTTP_STATUS;
         };
         String hint = "";
-        if (reason == DownloadException.Reason.DENIED && RemoteFiles.isHuggingFace(original, settings)
+        if (reason == DownloadException.Reason.DENIED && HuggingFaceStore.isHuggingFace(original, settings)
                 && auth.isEmpty() && settings.hfToken().isEmpty()) {
             hint = " (HF_TOKEN is not set)";
         }
@@ -230,27 +260,6 @@ final class HttpStore {
             if (closeable != null) closeable.close();
         } catch (Exception ignored) {
             // nothing left to save
-        }
-    }
-
-    /** Reports every buffer handed to the connection, so a stalled upload can be told from a slow one. */
-    private record ProgressPublisher(HttpRequest.BodyPublisher delegate, Runnable onProgress) implements HttpRequest.BodyPublisher {
-        @Override
-        public long contentLength() {
-            return delegate.contentLength();
-        }
-
-        @Override
-        public void subscribe(Flow.Subscriber<? super ByteBuffer> subscriber) {
-            delegate.subscribe(new Flow.Subscriber<>() {
-                @Override public void onSubscribe(Flow.Subscription subscription) { subscriber.onSubscribe(subscription); }
-                @Override public void onNext(ByteBuffer item) {
-                    onProgress.run();
-                    subscriber.onNext(item);
-                }
-                @Override public void onError(Throwable throwable) { subscriber.onError(throwable); }
-                @Override public void onComplete() { subscriber.onComplete(); }
-            });
         }
     }
 }

@@ -8,30 +8,32 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Downloads remote files to disk and uploads outputs, choosing the backend from the URL or target:
- * {@code s3://} goes to S3; URLs of the Azure account in {@code AZURE_STORAGE_CONNECTION_STRING}
- * to Azure Blob Storage; {@code https://huggingface.co/} gets {@code HF_TOKEN}; any other
- * {@code http(s)://} is a GET with {@code HTTP_AUTH_HEADER_*}. Blocking and thread-safe: call it
- * from virtual threads. One instance per server.
+ * Downloads remote files to disk and uploads outputs through a list of {@link StorageProvider}s,
+ * like the Node server's storage providers: {@code s3://} goes to S3; URLs of the Azure account in
+ * {@code AZURE_STORAGE_CONNECTION_STRING} to Azure Blob Storage; Hugging Face URLs get
+ * {@code HF_TOKEN}; any other {@code http(s)://} is a GET with {@code HTTP_AUTH_HEADER_*}. The
+ * first provider that claims a URL downloads it; the provider of a target's type uploads to it.
+ * Blocking and thread-safe: call it from virtual threads. One instance per server.
  */
 public final class RemoteFiles implements AutoCloseable {
     private static final Log LOG = Log.get("storage");
 
-    private final StorageSettings settings;
-    private final HttpStore http;
-    private final S3Store s3;
-    private final Optional<AzureStore> azure;
+    /** In the order they are asked; plain HTTP last, since it takes any http(s) URL. */
+    private final List<StorageProvider<?>> providers;
     private final InFlightUploads uploads = new InFlightUploads();
 
     public RemoteFiles(StorageSettings settings) {
-        this.settings = settings;
-        this.http = new HttpStore(settings);
-        this.s3 = new S3Store(settings);
-        this.azure = settings.azureConnectionString().map(cs -> azureStore(settings, cs));
+        HttpStore http = new HttpStore(settings);
+        StorageProvider<UploadTarget.AzureBlob> azure = settings.azureConnectionString()
+                .<StorageProvider<UploadTarget.AzureBlob>>map(cs -> azureStore(settings, cs))
+                .orElseGet(() -> StorageProvider.unavailable(UploadTarget.AzureBlob.class,
+                        "azure_blob_upload needs AZURE_STORAGE_CONNECTION_STRING"));
+        this.providers = List.of(new S3Store(settings), azure, new HuggingFaceStore(settings, http), http);
     }
 
     private static AzureStore azureStore(StorageSettings settings, String connectionString) {
@@ -98,33 +100,14 @@ public final class RemoteFiles implements AutoCloseable {
     }
 
     private DownloadResult route(URI url, Path destination, Optional<Auth> auth) throws DownloadException {
-        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
-        switch (scheme) {
-            case "s3":
-                return s3.download(url, destination, auth);
-            case "http", "https":
-                if (url.getHost() == null) {
-                    throw new DownloadException(DownloadException.Reason.INVALID, "URL has no host: " + Urls.redact(url));
-                }
-                // a request's own HTTP credentials (a bearer token, a SAS in a header) go over plain HTTP
-                if (azure.isPresent() && azure.get().owns(url) && auth.filter(a -> !(a instanceof Auth.S3Keys)).isEmpty()) {
-                    return azure.get().download(url, destination);
-                }
-                if (isHuggingFace(url, settings)) {
-                    return http.download(url, destination, auth.or(() -> settings.hfToken().map(Auth.Bearer::new)), false);
-                }
-                return http.download(url, destination, auth, true);
-            default:
-                throw new DownloadException(DownloadException.Reason.INVALID,
-                        "unsupported URL scheme \"" + scheme + "\": use http, https or s3");
+        for (StorageProvider<?> provider : providers) {
+            if (provider.downloads(url, auth)) return provider.download(url, destination, auth);
         }
-    }
-
-    /** huggingface.co, hf.co, or the origin of {@code HF_ENDPOINT} (a mirror). */
-    static boolean isHuggingFace(URI url, StorageSettings settings) {
-        String host = url.getHost() == null ? "" : url.getHost().toLowerCase(Locale.ROOT);
-        if (host.equals("huggingface.co") || host.equals("hf.co")) return true;
-        return settings.hfEndpoint().map(URI::create).filter(endpoint -> Urls.sameOrigin(url, endpoint)).isPresent();
+        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+        if (scheme.equals("http") || scheme.equals("https")) {
+            throw new DownloadException(DownloadException.Reason.INVALID, "URL has no host: " + Urls.redact(url));
+        }
+        throw new DownloadException(DownloadException.Reason.INVALID, "unsupported URL scheme \"" + scheme + "\": use http, https or s3");
     }
 
     /** Uploads {@code file} under its own name. */
@@ -134,7 +117,8 @@ public final class RemoteFiles implements AutoCloseable {
 
     /**
      * Uploads {@code file} as prefix + {@code name} and returns where it landed: {@code s3://bucket/key}
-     * for S3, the blob's URL for Azure, the PUT URL for HTTP. A concurrent upload to the same URL
+     * for S3, the blob's URL for Azure, the file's {@code resolve} URL for Hugging Face, the PUT URL
+     * for HTTP. A concurrent upload to the same URL
      * makes the older one fail with {@link UploadException#superseded()}.
      *
      * @param auth the request's credentials for the destination URL, if any (s3 keys for S3; any
@@ -152,12 +136,7 @@ public final class RemoteFiles implements AutoCloseable {
             throw new UploadException("upload to " + shown + " interrupted");
         }
         try {
-            String contentType = MediaTypes.forName(name);
-            switch (target) {
-                case UploadTarget.S3 t -> s3.upload(file, t.bucket(), t.prefix() + name, contentType, auth, mine);
-                case UploadTarget.AzureBlob t -> azure().upload(file, t.container(), t.blobPrefix() + name, contentType, mine);
-                case UploadTarget.HttpPut t -> http.upload(file, URI.create(url), contentType, auth, mine);
-            }
+            uploadVia(provider(target), file, name, target, auth, mine);
             LOG.info("uploaded", "url", shown, "ms", (System.nanoTime() - start) / 1_000_000);
             return url;
         } catch (UploadException e) {
@@ -177,23 +156,24 @@ public final class RemoteFiles implements AutoCloseable {
         if (name.isEmpty() || name.contains("/") || name.contains("\\")) {
             throw new UploadException("upload name must be a plain file name");
         }
-        return switch (target) {
-            case UploadTarget.S3 t -> "s3://" + t.bucket() + "/" + t.prefix() + name;
-            case UploadTarget.AzureBlob t -> azure().blobUrl(t.container(), t.blobPrefix() + name);
-            case UploadTarget.HttpPut t -> httpDestination(t.urlPrefix(), name);
-        };
+        return destinationVia(provider(target), target, name);
     }
 
-    /** {@code https://h/p/?sig=x} + {@code a.png} is {@code https://h/p/a.png?sig=x}: the name goes on the path. */
-    static String httpDestination(String prefix, String name) {
-        int query = prefix.indexOf('?');
-        String path = query < 0 ? prefix : prefix.substring(0, query);
-        String rest = query < 0 ? "" : prefix.substring(query);
-        return path + Urls.encodePathSegment(name) + rest;
+    private StorageProvider<?> provider(UploadTarget target) {
+        for (StorageProvider<?> provider : providers) {
+            if (provider.targetType().isInstance(target)) return provider;
+        }
+        throw new IllegalStateException("no storage provider for " + target.field());
     }
 
-    private AzureStore azure() throws UploadException {
-        return azure.orElseThrow(() -> new UploadException("azure_blob_upload needs AZURE_STORAGE_CONNECTION_STRING"));
+    private static <T extends UploadTarget> String destinationVia(StorageProvider<T> provider, UploadTarget target, String name)
+            throws UploadException {
+        return provider.destination(provider.targetType().cast(target), name);
+    }
+
+    private static <T extends UploadTarget> void uploadVia(StorageProvider<T> provider, Path file, String name, UploadTarget target,
+                                                           Optional<Auth> auth, Cancellation cancellation) throws UploadException {
+        provider.upload(file, name, provider.targetType().cast(target), auth, cancellation);
     }
 
     private static void deleteQuietly(Path path) {
@@ -206,6 +186,6 @@ public final class RemoteFiles implements AutoCloseable {
 
     @Override
     public void close() {
-        s3.close();
+        providers.forEach(StorageProvider::close);
     }
 }

@@ -41,7 +41,7 @@ import java.util.Optional;
  * environment's keys or a request's own {@code s3} credentials. An endpoint (S3-compatible
  * stores) implies path-style addressing.
  */
-final class S3Store implements AutoCloseable {
+final class S3Store implements StorageProvider<UploadTarget.S3> {
     private static final String DEFAULT_REGION = "us-east-1";
     private static final int MAX_CLIENTS = 16;
 
@@ -83,7 +83,29 @@ final class S3Store implements AutoCloseable {
         }
     }
 
-    DownloadResult download(URI url, Path destination, Optional<Auth> auth) throws DownloadException {
+    @Override
+    public boolean downloads(URI url, Optional<Auth> auth) {
+        return "s3".equalsIgnoreCase(url.getScheme());
+    }
+
+    @Override
+    public Class<UploadTarget.S3> targetType() {
+        return UploadTarget.S3.class;
+    }
+
+    @Override
+    public String destination(UploadTarget.S3 target, String name) {
+        return "s3://" + target.bucket() + "/" + target.prefix() + name;
+    }
+
+    @Override
+    public void upload(Path file, String name, UploadTarget.S3 target, Optional<Auth> auth, Cancellation cancellation)
+            throws UploadException {
+        upload(file, target.bucket(), target.prefix() + name, MediaTypes.forName(name), auth, cancellation);
+    }
+
+    @Override
+    public DownloadResult download(URI url, Path destination, Optional<Auth> auth) throws DownloadException {
         Location location = Location.parse(url);
         Optional<Auth.S3Keys> keys = auth.filter(Auth.S3Keys.class::isInstance).map(Auth.S3Keys.class::cast);
         S3Client client = client(keys);
@@ -111,7 +133,7 @@ final class S3Store implements AutoCloseable {
     }
 
     /** Uploads {@code file} to {@code bucket/key}: one PutObject below the multipart threshold, parts above it. */
-    void upload(Path file, String bucket, String key, String contentType, Optional<Auth> auth, Cancellation cancellation)
+    private void upload(Path file, String bucket, String key, String contentType, Optional<Auth> auth, Cancellation cancellation)
             throws UploadException {
         String url = "s3://" + bucket + "/" + key;
         Optional<Auth.S3Keys> keys = auth.filter(Auth.S3Keys.class::isInstance).map(Auth.S3Keys.class::cast);

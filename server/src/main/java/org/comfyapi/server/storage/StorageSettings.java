@@ -99,12 +99,7 @@ public record StorageSettings(
     private static Optional<String> endpoint(Map<String, String> env, String name) {
         Optional<String> value = get(env, name);
         value.ifPresent(v -> {
-            try {
-                java.net.URI uri = new java.net.URI(v);
-                if (uri.getHost() == null || !uri.getScheme().matches("(?i)https?")) throw new java.net.URISyntaxException(v, "not http(s)");
-            } catch (java.net.URISyntaxException e) {
-                throw new ConfigException(name, "must be an http(s) URL such as http://127.0.0.1:9000");
-            }
+            if (Urls.httpUrl(v).isEmpty()) throw new ConfigException(name, "must be an http(s) URL such as http://127.0.0.1:9000");
         });
         return value;
     }

@@ -3,30 +3,118 @@ package org.comfyapi.server.storage;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.comfyapi.server.http.ApiException;
 
-import java.net.URI;
-import java.net.URISyntaxException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 
 /**
- * Where a request's outputs go: the {@code s3}, {@code azure_blob_upload} or {@code http_upload}
- * object of {@code POST /prompt}. The object name is always prefix + output file name.
+ * Where a request's outputs go: the {@code s3}, {@code azure_blob_upload}, {@code hf_upload} or
+ * {@code http_upload} object of {@code POST /prompt}. The object name is always prefix + output
+ * file name. Each record reads its own request field; {@link StorageProvider}s upload to them.
  */
 public sealed interface UploadTarget {
+
+    /** The request field that names this kind of target, which errors point at. */
+    String field();
 
     /** Whether the request answers 202 at once and uploads in the background. */
     boolean async();
 
     /** {@code s3: {bucket, prefix, async}}; uploads land at {@code s3://bucket/prefix+name}. */
-    record S3(String bucket, String prefix, boolean async) implements UploadTarget {}
+    record S3(String bucket, String prefix, boolean async) implements UploadTarget {
+        public static final String FIELD = "s3";
+
+        @Override public String field() { return FIELD; }
+
+        static S3 parse(JsonNode json, String field) {
+            String bucket = text(json, "bucket", field, true);
+            if (!bucket.matches("[a-zA-Z0-9._-]{1,255}")) throw ApiException.badRequest("bucket is not a valid S3 bucket name", field + ".bucket");
+            return new S3(bucket, text(json, "prefix", field, false), bool(json, "async", field));
+        }
+    }
 
     /** {@code azure_blob_upload: {container, blob_prefix, async}}; the account comes from the connection string. */
-    record AzureBlob(String container, String blobPrefix, boolean async) implements UploadTarget {}
+    record AzureBlob(String container, String blobPrefix, boolean async) implements UploadTarget {
+        public static final String FIELD = "azure_blob_upload";
+
+        @Override public String field() { return FIELD; }
+
+        static AzureBlob parse(JsonNode json, String field) {
+            return new AzureBlob(text(json, "container", field, true), text(json, "blob_prefix", field, false), bool(json, "async", field));
+        }
+    }
+
+    /**
+     * {@code hf_upload: {repo, repo_type, revision, directory, async}}: one commit per file to a
+     * Hugging Face Hub repository, at {@code directory/name} on branch {@code revision}.
+     *
+     * @param repoType {@code model} (the default), {@code dataset} or {@code space}
+     * @param directory the folder in the repository, without leading or trailing slashes; empty for the root
+     */
+    record HfRepo(String repo, String repoType, String revision, String directory, boolean async) implements UploadTarget {
+        public static final String FIELD = "hf_upload";
+
+        @Override public String field() { return FIELD; }
+
+        /** The path in the repository a file of this name lands at. */
+        public String pathInRepo(String name) {
+            return directory.isEmpty() ? name : directory + "/" + name;
+        }
+
+        static HfRepo parse(JsonNode json, String field) {
+            String repo = text(json, "repo", field, true).strip();
+            if (!repo.matches("[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?") || repo.contains("..")) {
+                throw ApiException.badRequest("repo must be a repository id such as \"user/name\"", field + ".repo");
+            }
+            String type = text(json, "repo_type", field, false);
+            if (type.isEmpty()) type = "model";
+            if (!type.equals("model") && !type.equals("dataset") && !type.equals("space")) {
+                throw ApiException.badRequest("repo_type must be model, dataset or space", field + ".repo_type");
+            }
+            String revision = text(json, "revision", field, false);
+            if (revision.isEmpty()) revision = "main";
+            if (revision.isBlank() || revision.contains("..") || revision.chars().anyMatch(c -> c < 0x20 || c == ' ')) {
+                throw ApiException.badRequest("revision must be a branch name", field + ".revision");
+            }
+            String directory = text(json, "directory", field, false).replaceAll("^/+|/+$", "");
+            for (String segment : directory.split("/", -1)) {
+                if (!directory.isEmpty() && (segment.isEmpty() || segment.equals(".") || segment.equals("..") || segment.contains("\\"))) {
+                    throw ApiException.badRequest("directory must be a relative folder without . or .. segments", field + ".directory");
+                }
+            }
+            return new HfRepo(repo, type, revision, directory, bool(json, "async", field));
+        }
+    }
 
     /** {@code http_upload: {url_prefix, async}}: {@code PUT url_prefix+name}. */
     record HttpPut(String urlPrefix, boolean async) implements UploadTarget {
+        public static final String FIELD = "http_upload";
+
+        @Override public String field() { return FIELD; }
+
         @Override public String toString() {
             return "HttpPut[urlPrefix=" + Urls.redact(urlPrefix) + ", async=" + async + "]";
         }
+
+        static HttpPut parse(JsonNode json, String field) {
+            String prefix = text(json, "url_prefix", field, true);
+            if (Urls.httpUrl(prefix).isEmpty()) throw ApiException.badRequest("url_prefix must be an http(s) URL", field + ".url_prefix");
+            return new HttpPut(prefix, bool(json, "async", field));
+        }
+    }
+
+    /** Each request field that names a target, in the order errors are reported, and how to read it. */
+    Map<String, BiFunction<JsonNode, String, UploadTarget>> FIELDS = fields();
+
+    private static Map<String, BiFunction<JsonNode, String, UploadTarget>> fields() {
+        Map<String, BiFunction<JsonNode, String, UploadTarget>> fields = new LinkedHashMap<>();
+        fields.put(S3.FIELD, S3::parse);
+        fields.put(AzureBlob.FIELD, AzureBlob::parse);
+        fields.put(HfRepo.FIELD, HfRepo::parse);
+        fields.put(HttpPut.FIELD, HttpPut::parse);
+        return Collections.unmodifiableMap(fields);
     }
 
     /**
@@ -34,16 +122,12 @@ public sealed interface UploadTarget {
      * outputs go to one place.
      */
     static Optional<UploadTarget> fromRequest(JsonNode body) {
-        JsonNode hf = body.get("hf_upload");
-        if (hf != null && !hf.isNull()) {
-            throw ApiException.badRequest("hf_upload is not supported yet: use s3, azure_blob_upload or http_upload", "hf_upload");
-        }
         UploadTarget found = null;
-        for (String field : new String[] {"s3", "azure_blob_upload", "http_upload"}) {
+        for (String field : FIELDS.keySet()) {
             JsonNode json = body.get(field);
             if (json == null || json.isNull()) continue;
             if (found != null) {
-                throw ApiException.badRequest("Only one of s3, azure_blob_upload and http_upload may be given", field);
+                throw ApiException.badRequest("Only one of s3, azure_blob_upload, hf_upload and http_upload may be given", field);
             }
             found = parse(field, json);
         }
@@ -51,30 +135,10 @@ public sealed interface UploadTarget {
     }
 
     static UploadTarget parse(String field, JsonNode json) {
+        BiFunction<JsonNode, String, UploadTarget> parser = FIELDS.get(field);
+        if (parser == null) throw new IllegalArgumentException("not an upload field: " + field);
         if (!json.isObject()) throw ApiException.badRequest(field + " must be an object", field);
-        boolean async = bool(json, "async", field);
-        return switch (field) {
-            case "s3" -> {
-                String bucket = text(json, "bucket", field, true);
-                if (!bucket.matches("[a-zA-Z0-9._-]{1,255}")) throw ApiException.badRequest("bucket is not a valid S3 bucket name", field + ".bucket");
-                yield new S3(bucket, text(json, "prefix", field, false), async);
-            }
-            case "azure_blob_upload" -> new AzureBlob(text(json, "container", field, true),
-                    text(json, "blob_prefix", field, false), async);
-            case "http_upload" -> {
-                String prefix = text(json, "url_prefix", field, true);
-                try {
-                    URI uri = new URI(prefix);
-                    if (uri.getScheme() == null || !uri.getScheme().matches("(?i)https?") || uri.getHost() == null) {
-                        throw new URISyntaxException(prefix, "not http(s)");
-                    }
-                } catch (URISyntaxException e) {
-                    throw ApiException.badRequest("url_prefix must be an http(s) URL", field + ".url_prefix");
-                }
-                yield new HttpPut(prefix, async);
-            }
-            default -> throw new IllegalArgumentException("not an upload field: " + field);
-        };
+        return parser.apply(json, field);
     }
 
     private static String text(JsonNode json, String name, String field, boolean required) {

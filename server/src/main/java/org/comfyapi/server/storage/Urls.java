@@ -2,8 +2,11 @@ package org.comfyapi.server.storage;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -56,7 +59,7 @@ public final class Urls {
             if (!out.isEmpty()) out.append('&');
             int eq = pair.indexOf('=');
             String name = eq < 0 ? pair : pair.substring(0, eq);
-            String decoded = java.net.URLDecoder.decode(name, StandardCharsets.UTF_8);
+            String decoded = URLDecoder.decode(name, StandardCharsets.UTF_8);
             boolean secret = SECRET_PARAM.matcher(decoded).matches()
                     || SAS_PARAMS.contains(decoded.toLowerCase(Locale.ROOT))
                     || decoded.toLowerCase(Locale.ROOT).startsWith("x-amz-")
@@ -65,6 +68,22 @@ public final class Urls {
             if (eq >= 0) out.append('=').append(secret ? "REDACTED" : pair.substring(eq + 1));
         }
         return out.toString();
+    }
+
+    /**
+     * The one check for "an http(s) URL": absolute, scheme http or https (any case), with a host.
+     * Empty for anything else, including text that does not parse.
+     */
+    public static Optional<URI> httpUrl(String text) {
+        if (text == null) return Optional.empty();
+        try {
+            URI uri = new URI(text);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            boolean http = scheme.equals("http") || scheme.equals("https");
+            return http && uri.getHost() != null ? Optional.of(uri) : Optional.empty();
+        } catch (URISyntaxException e) {
+            return Optional.empty();
+        }
     }
 
     /** host:port with the scheme's default port filled in, for messages such as "connection refused". */
@@ -106,7 +125,7 @@ public final class Urls {
     }
 
     static String encode(String value) {
-        return java.net.URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /** A file name as one path segment: everything but unreserved characters percent-encoded. */

@@ -27,7 +27,7 @@ final class ServerProcess implements AutoCloseable {
     static ServerProcess start(Path dir, Map<String, String> env) throws IOException {
         int port = Simulator.freePort();
         Path log = dir.resolve("server.log");
-        ProcessBuilder builder = new ProcessBuilder(List.of(Simulator.java(), "-Xmx256m",
+        ProcessBuilder builder = new ProcessBuilder(List.of(Simulator.java(), "-Xmx256m", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"), "org.comfyapi.server.Main"))
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());

@@ -5,6 +5,7 @@ import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.comfyapi.server.storage.AzuriteServer;
+import org.comfyapi.server.storage.FakeHub;
 import org.comfyapi.server.storage.FileServer;
 import org.comfyapi.server.storage.S3ProxyServer;
 import org.junit.jupiter.api.AfterAll;
@@ -30,7 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Outputs uploaded to S3 (s3proxy), Azure (Azurite) and an HTTP PUT receiver, synchronously and in the background. */
+/** Outputs uploaded to S3 (s3proxy), Azure (Azurite), a loopback Hugging Face Hub and an HTTP PUT receiver, synchronously and in the background. */
 @Timeout(180)
 class UploadsEndToEndTest {
     private static final String BUCKET = "e2e-outputs";
@@ -42,6 +43,7 @@ class UploadsEndToEndTest {
     static S3Client s3;
     static BlobContainerClient azure;
     static FileServer puts;
+    static FakeHub hub;
     static WebhookReceiver receiver;
     static final Map<String, byte[]> putBodies = new ConcurrentHashMap<>();
 
@@ -55,6 +57,7 @@ class UploadsEndToEndTest {
         azure = blobs.getBlobContainerClient(CONTAINER);
         if (!azure.exists()) azure.create();
         puts = new FileServer();
+        hub = new FakeHub("hf_e2e_token", Long.MAX_VALUE, 1);
         receiver = new WebhookReceiver();
         Map<String, String> env = new HashMap<>(s3Server.awsEnv());
         env.putAll(Map.of(
@@ -62,7 +65,9 @@ class UploadsEndToEndTest {
                 "HTTP_AUTH_HEADER_NAME", "X-Upload-Key",
                 "HTTP_AUTH_HEADER_VALUE", "upload-secret",
                 "SYSTEM_WEBHOOK_URL", receiver.url("/system"),
-                "SYSTEM_WEBHOOK_EVENTS", "storage.file_uploaded"));
+                "SYSTEM_WEBHOOK_EVENTS", "storage.file_uploaded",
+                "HF_ENDPOINT", hub.endpoint(),
+                "HF_TOKEN", "hf_e2e_token"));
         server = TestServer.start(home, env);
     }
 
@@ -71,6 +76,7 @@ class UploadsEndToEndTest {
         if (server != null) server.close();
         if (s3 != null) s3.close();
         if (puts != null) puts.close();
+        if (hub != null) hub.close();
         if (receiver != null) receiver.close();
     }
 
@@ -101,7 +107,9 @@ class UploadsEndToEndTest {
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         String name = response.json().path("filenames").get(0).asText();
         assertThat(response.json().path("images").get(0).asText()).isEqualTo("s3://" + BUCKET + "/sync/" + name);
-        assertThat(response.json().path("stats").path("upload_time").asLong()).isGreaterThanOrEqualTo(0);
+        JsonNode stats = response.json().path("stats");
+        assertThat(stats.path("upload_time").isIntegralNumber()).as("upload_time in %s", stats).isTrue();
+        assertThat(stats.path("upload_time").asLong()).isBetween(0L, stats.path("total_time").asLong());
         assertInvertedPng(s3Object("sync/" + name), 0x336699, 16);
         assertThat(receiver.awaitCount(r -> r.body().contains("storage.file_uploaded") && r.body().contains(name), 1,
                 Duration.ofSeconds(10)).getFirst().json().path("data").path("url").asText())
@@ -191,6 +199,27 @@ class UploadsEndToEndTest {
     }
 
     @Test
+    void hfUploadCommitsEachImageToTheHubSyncAndAsync() throws Exception {
+        String id = id();
+        TestServer.Response sync = post(id, Graphs.invert(0x2468AC, 8, 8, "hf"),
+                "\"hf_upload\": {\"repo\": \"me/renders\", \"directory\": \"sync\"}");
+        assertThat(sync.status()).as(sync.body()).isEqualTo(200);
+        String name = sync.json().path("filenames").get(0).asText();
+        assertThat(sync.json().path("images").get(0).asText())
+                .isEqualTo(hub.endpoint() + "/me/renders/resolve/main/sync/" + name);
+        assertThat(sync.body()).doesNotContain("hf_e2e_token");
+        assertInvertedPng(hub.file("model", "me/renders", "main", "sync/" + name), 0x2468AC, 8);
+
+        String asyncId = id();
+        TestServer.Response async = post(asyncId, Graphs.invert(0x13579B, 8, 8, "hfa"),
+                "\"hf_upload\": {\"repo\": \"me/set\", \"repo_type\": \"dataset\", \"revision\": \"dev\", \"async\": true}");
+        assertThat(async.status()).as(async.body()).isEqualTo(202);
+        String file = asyncId + "_hfa_00001_.png";
+        TestServer.await(() -> hub.file("dataset", "me/set", "dev", file) != null, Duration.ofSeconds(30), "the Hub commit");
+        assertInvertedPng(hub.file("dataset", "me/set", "dev", file), 0x13579B, 8);
+    }
+
+    @Test
     void failedSyncUploadIs502NamingTheTarget() throws Exception {
         TestServer.Response response = post(id(), Graphs.invert(0x101010, 8, 8, "nob"),
                 "\"s3\": {\"bucket\": \"no-such-bucket-here\", \"prefix\": \"x/\"}");
@@ -200,12 +229,21 @@ class UploadsEndToEndTest {
     }
 
     @Test
+    void aRefusedHubCommitIs502NamingHfUpload() throws Exception {
+        TestServer.Response response = post(id(), Graphs.invert(0x202020, 8, 8, "hfd"), "\"hf_upload\": {\"repo\": \"denied/repo\"}");
+        assertThat(response.status()).as(response.body()).isEqualTo(502);
+        assertThat(response.json().path("location").asText()).isEqualTo("hf_upload");
+        assertThat(response.json().path("error").asText()).contains("HTTP 403").contains("rights to create a commit");
+        assertThat(response.body()).doesNotContain("hf_e2e_token");
+    }
+
+    @Test
     void badUploadTargetsAre400BeforeAnythingRuns() throws Exception {
         Map<String, String> cases = Map.of(
                 "\"s3\": {\"prefix\": \"x/\"}", "s3.bucket",
                 "\"http_upload\": {\"url_prefix\": \"ftp://x/\"}", "http_upload.url_prefix",
                 "\"s3\": {\"bucket\": \"b\"}, \"azure_blob_upload\": {\"container\": \"c\"}", "azure_blob_upload",
-                "\"hf_upload\": {\"repo\": \"a/b\"}", "hf_upload");
+                "\"hf_upload\": {\"repo\": \"a/b\", \"repo_type\": \"modelz\"}", "hf_upload.repo_type");
         for (var c : cases.entrySet()) {
             TestServer.Response response = post(id(), Graphs.invert(0, 8, 8, "bad"), c.getKey());
             assertThat(response.status()).as(c.getKey()).isEqualTo(400);

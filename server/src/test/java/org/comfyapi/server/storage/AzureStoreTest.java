@@ -127,7 +127,7 @@ class AzureStoreTest {
             assertThatThrownBy(first::get).cause()
                     .isInstanceOf(UploadException.class)
                     .hasMessage("upload to " + url + " was superseded by a newer upload to the same URL");
-            Thread.sleep(1500);
+            slow.awaitIdle(Duration.ofSeconds(20)); // blocks of the superseded upload still on their way land first
             Path back = dir.resolve("race.tmp");
             files.download(URI.create(url), back, Optional.empty());
             assertThat(Files.readAllBytes(back)).isEqualTo(newer);

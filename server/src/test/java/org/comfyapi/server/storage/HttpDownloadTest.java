@@ -17,6 +17,9 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -269,8 +272,8 @@ class HttpDownloadTest {
     @Test
     void huggingFaceUrlsAreRecognised() {
         StorageSettings none = StorageSettings.fromEnv(Map.of());
-        assertThat(RemoteFiles.isHuggingFace(URI.create("https://huggingface.co/org/repo/resolve/main/x.safetensors"), none)).isTrue();
-        assertThat(RemoteFiles.isHuggingFace(URI.create("https://huggingface.co.evil.net/x"), none)).isFalse();
+        assertThat(HuggingFaceStore.isHuggingFace(URI.create("https://huggingface.co/org/repo/resolve/main/x.safetensors"), none)).isTrue();
+        assertThat(HuggingFaceStore.isHuggingFace(URI.create("https://huggingface.co.evil.net/x"), none)).isFalse();
         assertThat(RemoteFiles.isRemote("S3://b/k")).isTrue();
         assertThat(RemoteFiles.isRemote("image.png")).isFalse();
     }
@@ -294,8 +297,16 @@ class HttpDownloadTest {
 
     @Test
     void interruptingTheCallerStopsTheDownload() throws Exception {
-        try (RawServer raw = RawServer.stalled(100_000, 1000)) {
-            var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+        CountDownLatch stalled = new CountDownLatch(1);
+        try (RawServer raw = new RawServer(socket -> {
+            OutputStream out = socket.getOutputStream();
+            out.write("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.write(new byte[1000]);
+            out.flush();
+            stalled.countDown();
+            Thread.sleep(10_000);
+        })) {
+            var failure = new AtomicReference<Throwable>();
             Thread worker = Thread.ofVirtual().start(() -> {
                 try {
                     files.download(raw.url("/slow.bin"), destination, Optional.empty());
@@ -303,9 +314,9 @@ class HttpDownloadTest {
                     failure.set(t);
                 }
             });
-            Thread.sleep(300);
+            assertThat(stalled.await(10, TimeUnit.SECONDS)).as("the download reached the stalled body").isTrue();
             worker.interrupt();
-            assertThat(worker.join(Duration.ofSeconds(1))).isTrue();
+            assertThat(worker.join(Duration.ofSeconds(5))).as("stopped long before the 10 s stall ends").isTrue();
             assertThat(failure.get()).isInstanceOf(DownloadException.class)
                     .satisfies(e -> assertThat(((DownloadException) e).reason()).isEqualTo(DownloadException.Reason.INTERRUPTED));
             assertThat(destination).doesNotExist();

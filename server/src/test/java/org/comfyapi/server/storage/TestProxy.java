@@ -9,11 +9,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** A forward HTTP proxy for absolute-URI requests (no CONNECT); remembers what it forwarded. */
 public final class TestProxy implements AutoCloseable {
@@ -25,6 +27,7 @@ public final class TestProxy implements AutoCloseable {
     private final HttpClient upstream = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY)
             .version(HttpClient.Version.HTTP_1_1).build();
     public final List<URI> forwarded = new CopyOnWriteArrayList<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
     /** Holds every request this long before forwarding it: makes uploads slow enough to overlap. */
     volatile long delayMillis;
 
@@ -32,6 +35,7 @@ public final class TestProxy implements AutoCloseable {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(executor);
         server.createContext("/", exchange -> {
+            inFlight.incrementAndGet();
             try (exchange) {
                 URI target = exchange.getRequestURI();
                 if (!target.isAbsolute()) {
@@ -55,9 +59,20 @@ public final class TestProxy implements AutoCloseable {
                 FileServer.send(exchange, response.statusCode(), response.body(), null);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } finally {
+                inFlight.decrementAndGet();
             }
         });
         server.start();
+    }
+
+    /** Waits until no request is being held or forwarded (every one has been answered). */
+    public void awaitIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (inFlight.get() > 0) {
+            if (System.nanoTime() > deadline) throw new AssertionError(inFlight.get() + " requests still in the proxy after " + timeout);
+            Thread.sleep(20);
+        }
     }
 
     public String address() {

@@ -37,6 +37,9 @@ class UploadTargetTest {
                 .contains(new UploadTarget.AzureBlob("c", "x/", false));
         assertThat(parse("{'http_upload': {'url_prefix': 'https://h/up/', 'async': false}}"))
                 .contains(new UploadTarget.HttpPut("https://h/up/", false));
+        assertThat(parse("{'hf_upload': {'repo': 'u/r'}}")).contains(new UploadTarget.HfRepo("u/r", "model", "main", "", false));
+        assertThat(parse("{'hf_upload': {'repo': 'u/r', 'repo_type': 'dataset', 'revision': 'dev', 'directory': '/out/x/', 'async': true}}"))
+                .contains(new UploadTarget.HfRepo("u/r", "dataset", "dev", "out/x", true));
     }
 
     @Test
@@ -47,13 +50,16 @@ class UploadTargetTest {
         assertThat(location("{'http_upload': {'url_prefix': 'ftp://h/'}}")).isEqualTo("http_upload.url_prefix");
         assertThat(location("{'azure_blob_upload': {'container': ''}}")).isEqualTo("azure_blob_upload.container");
         assertThat(location("{'s3': {'bucket': 'b'}, 'http_upload': {'url_prefix': 'https://h/'}}")).isEqualTo("http_upload");
-        assertThat(location("{'hf_upload': {'repo': 'r'}}")).isEqualTo("hf_upload");
+        assertThat(location("{'hf_upload': {'repo': 'a/b/c'}}")).isEqualTo("hf_upload.repo");
+        assertThat(location("{'hf_upload': {'repo': 'u/r', 'repo_type': 'mdl'}}")).isEqualTo("hf_upload.repo_type");
+        assertThat(location("{'hf_upload': {'repo': 'u/r', 'directory': 'a/../b'}}")).isEqualTo("hf_upload.directory");
+        assertThat(location("{'hf_upload': {'directory': 'x'}}")).isEqualTo("hf_upload.repo");
+        assertThat(location("{'hf_upload': {'repo': 'u/r'}, 's3': {'bucket': 'b'}}")).isEqualTo("hf_upload");
     }
 
     @Test
     void httpTargetHidesSecretsInItsPrefix() {
         assertThat(new UploadTarget.HttpPut("https://u:pw@h/up/?sig=abc", false).toString()).doesNotContain("pw").doesNotContain("abc");
-        assertThat(RemoteFiles.httpDestination("https://h/up/?sig=abc", "a b.png")).isEqualTo("https://h/up/a%20b.png?sig=abc");
     }
 
     @Test
@@ -62,6 +68,8 @@ class UploadTargetTest {
             assertThatThrownBy(() -> files.destination(new UploadTarget.S3("b", "", false), "../x.png"))
                     .isInstanceOf(UploadException.class);
             assertThat(files.destination(new UploadTarget.S3("b", "out/", false), "x.png")).isEqualTo("s3://b/out/x.png");
+            assertThat(files.destination(new UploadTarget.HttpPut("https://h/up/?sig=abc", false), "a b.png"))
+                    .isEqualTo("https://h/up/a%20b.png?sig=abc");
         }
     }
 }

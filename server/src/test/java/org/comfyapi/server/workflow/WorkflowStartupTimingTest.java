@@ -2,6 +2,7 @@ package org.comfyapi.server.workflow;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * models, samplers and schedulers it has) comes after. Prints the numbers; asserts nothing about time.
  * Run it alone for cold-JVM numbers: {@code mvn -pl server test -Dtest=WorkflowStartupTimingTest}.
  */
+@Tag("timing")
 class WorkflowStartupTimingTest {
     private static final int FILES = 20;
     private static final int REQUESTS = 200;

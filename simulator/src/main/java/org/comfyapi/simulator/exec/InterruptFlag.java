@@ -1,5 +1,6 @@
 package org.comfyapi.simulator.exec;
 
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -34,6 +35,23 @@ public final class InterruptFlag {
                 set = false;
                 throw new Interrupted();
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits up to {@code ms}; an interrupt arriving meanwhile ends the wait early and throws (clearing the flag). */
+    public void sleep(long ms) {
+        lock.lock();
+        try {
+            long left = TimeUnit.MILLISECONDS.toNanos(ms);
+            while (!set && left > 0) left = changed.awaitNanos(left);
+            if (set) {
+                set = false;
+                throw new Interrupted();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             lock.unlock();
         }

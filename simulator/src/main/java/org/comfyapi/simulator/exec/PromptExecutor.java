@@ -251,6 +251,8 @@ public final class PromptExecutor {
                 run.hangPending = false;
                 interrupt.blockUntilSet();
             }
+            long slow = env.nodeMs(type.name());
+            if (slow > 0) interrupt.sleep(slow);
             NodeResult result = type.execute(new Context(run, nodeId, instance), new Inputs(inputData));
             if (result.ui() != null && !result.ui().isEmpty()) {
                 ObjectNode entry = PyJson.object();

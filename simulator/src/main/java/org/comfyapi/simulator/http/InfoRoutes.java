@@ -78,12 +78,23 @@ final class InfoRoutes {
         t.returnTypes().forEach(x -> isList.add(false));
         ArrayNode names = info.putArray("output_name");
         (t.returnNames() == null ? t.returnTypes() : t.returnNames()).forEach(names::add);
+        if (t.v3Schema()) {
+            ArrayNode tips = info.putArray("output_tooltips");
+            List<String> given = t.outputTooltips();
+            for (int i = 0; i < t.returnTypes().size(); i++) tips.add(given == null ? null : given.get(i));
+        }
         info.put("name", t.name());
         info.put("display_name", t.displayName());
         info.put("description", t.description());
         info.put("python_module", t.pythonModule());
         info.put("category", t.category());
         info.put("output_node", t.outputNode());
+        if (t.v3Schema()) {
+            info.put("deprecated", false);
+            info.put("experimental", false);
+            info.put("api_node", false);
+            return info;
+        }
         List<String> tips = t.outputTooltips();
         if (tips != null) {
             ArrayNode a = info.putArray("output_tooltips");

@@ -18,19 +18,7 @@ public final class PngEncoder {
     public static byte[] encode(BufferedImage img, boolean alpha, Map<String, String> text, int compressLevel) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            out.write(new byte[]{(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-            int w = img.getWidth();
-            int h = img.getHeight();
-            ByteArrayOutputStream ihdr = new ByteArrayOutputStream();
-            DataOutputStream d = new DataOutputStream(ihdr);
-            d.writeInt(w);
-            d.writeInt(h);
-            d.writeByte(8);
-            d.writeByte(alpha ? 6 : 2);
-            d.writeByte(0);
-            d.writeByte(0);
-            d.writeByte(0);
-            chunk(out, "IHDR", ihdr.toByteArray());
+            header(out, img.getWidth(), img.getHeight(), alpha);
             if (text != null) {
                 for (Map.Entry<String, String> e : text.entrySet()) {
                     ByteArrayOutputStream t = new ByteArrayOutputStream();
@@ -40,34 +28,7 @@ public final class PngEncoder {
                     chunk(out, "tEXt", t.toByteArray());
                 }
             }
-            int bpp = alpha ? 4 : 3;
-            ByteArrayOutputStream idat = new ByteArrayOutputStream();
-            Deflater deflater = new Deflater(compressLevel);
-            try (DeflaterOutputStream z = new DeflaterOutputStream(idat, deflater, 65536)) {
-                byte[] row = new byte[w * bpp];
-                byte[] filtered = new byte[w * bpp + 1];
-                int[] argb = new int[w];
-                for (int y = 0; y < h; y++) {
-                    img.getRGB(0, y, w, 1, argb, 0, w);
-                    for (int x = 0; x < w; x++) {
-                        int p = argb[x];
-                        int o = x * bpp;
-                        row[o] = (byte) (p >> 16);
-                        row[o + 1] = (byte) (p >> 8);
-                        row[o + 2] = (byte) p;
-                        if (alpha) row[o + 3] = (byte) (p >>> 24);
-                    }
-                    filtered[0] = 1; // Sub filter
-                    for (int i = 0; i < row.length; i++) {
-                        int left = i >= bpp ? row[i - bpp] : 0;
-                        filtered[i + 1] = (byte) (row[i] - left);
-                    }
-                    z.write(filtered);
-                }
-            } finally {
-                deflater.end();
-            }
-            chunk(out, "IDAT", idat.toByteArray());
+            chunk(out, "IDAT", imageData(img, alpha, compressLevel));
             chunk(out, "IEND", new byte[0]);
             return out.toByteArray();
         } catch (IOException e) {
@@ -75,7 +36,56 @@ public final class PngEncoder {
         }
     }
 
-    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) throws IOException {
+    /** The PNG signature and IHDR (8-bit RGB or RGBA). */
+    static void header(ByteArrayOutputStream out, int w, int h, boolean alpha) throws IOException {
+        out.write(new byte[]{(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        ByteArrayOutputStream ihdr = new ByteArrayOutputStream();
+        DataOutputStream d = new DataOutputStream(ihdr);
+        d.writeInt(w);
+        d.writeInt(h);
+        d.writeByte(8);
+        d.writeByte(alpha ? 6 : 2);
+        d.writeByte(0);
+        d.writeByte(0);
+        d.writeByte(0);
+        chunk(out, "IHDR", ihdr.toByteArray());
+    }
+
+    /** The zlib stream of IDAT (or an APNG fdAT) for one image: Sub-filtered rows. */
+    static byte[] imageData(BufferedImage img, boolean alpha, int compressLevel) throws IOException {
+        int w = img.getWidth();
+        int h = img.getHeight();
+        int bpp = alpha ? 4 : 3;
+        ByteArrayOutputStream idat = new ByteArrayOutputStream();
+        Deflater deflater = new Deflater(compressLevel);
+        try (DeflaterOutputStream z = new DeflaterOutputStream(idat, deflater, 65536)) {
+            byte[] row = new byte[w * bpp];
+            byte[] filtered = new byte[w * bpp + 1];
+            int[] argb = new int[w];
+            for (int y = 0; y < h; y++) {
+                img.getRGB(0, y, w, 1, argb, 0, w);
+                for (int x = 0; x < w; x++) {
+                    int p = argb[x];
+                    int o = x * bpp;
+                    row[o] = (byte) (p >> 16);
+                    row[o + 1] = (byte) (p >> 8);
+                    row[o + 2] = (byte) p;
+                    if (alpha) row[o + 3] = (byte) (p >>> 24);
+                }
+                filtered[0] = 1; // Sub filter
+                for (int i = 0; i < row.length; i++) {
+                    int left = i >= bpp ? row[i - bpp] : 0;
+                    filtered[i + 1] = (byte) (row[i] - left);
+                }
+                z.write(filtered);
+            }
+        } finally {
+            deflater.end();
+        }
+        return idat.toByteArray();
+    }
+
+    static void chunk(ByteArrayOutputStream out, String type, byte[] data) throws IOException {
         DataOutputStream d = new DataOutputStream(out);
         d.writeInt(data.length);
         byte[] t = type.getBytes(StandardCharsets.US_ASCII);

@@ -28,6 +28,11 @@ public abstract class NodeType {
         return false;
     }
 
+    /** A V3-schema (comfy_api io.ComfyNode) class, which /object_info serialises with every boolean key present. */
+    public boolean v3Schema() {
+        return false;
+    }
+
     /** OUTPUT_TOOLTIPS, or null when the class has none. */
     public List<String> outputTooltips() {
         return null;

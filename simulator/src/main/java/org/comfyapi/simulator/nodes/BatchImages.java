@@ -1,0 +1,46 @@
+package org.comfyapi.simulator.nodes;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.comfyapi.simulator.image.ImageOps;
+
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The ImageBatch node ("Batch Images"): image1 then image2, image2 rescaled (bilinear, center crop) when sizes differ. */
+public final class BatchImages extends NodeType {
+    @Override
+    public String name() {
+        return "ImageBatch";
+    }
+
+    @Override
+    public String displayName() {
+        return "Batch Images";
+    }
+
+    @Override
+    public String category() {
+        return "image";
+    }
+
+    @Override
+    public ObjectNode inputTypes(NodeEnv env) {
+        return Spec.create().required("image1", Spec.type("IMAGE")).required("image2", Spec.type("IMAGE")).build();
+    }
+
+    @Override
+    public List<String> returnTypes() {
+        return List.of("IMAGE");
+    }
+
+    @Override
+    public NodeResult execute(ExecContext ctx, Inputs in) {
+        ImageBatch a = in.obj("image1", ImageBatch.class, "shape");
+        ImageBatch b = in.obj("image2", ImageBatch.class, "shape");
+        List<BufferedImage> all = new ArrayList<>(a.images());
+        boolean same = a.width() == b.width() && a.height() == b.height();
+        for (BufferedImage img : b.images()) all.add(same ? img : ImageOps.upscale(img, a.width(), a.height(), "bilinear", "center"));
+        return NodeResult.of(new ImageBatch(all));
+    }
+}

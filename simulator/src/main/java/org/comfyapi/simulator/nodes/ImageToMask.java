@@ -1,0 +1,52 @@
+package org.comfyapi.simulator.nodes;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.comfyapi.simulator.py.PyException;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** ImageToMask ("Convert Image to Mask"): one channel as the mask; "alpha" fails on RGB images as in torch. */
+public final class ImageToMask extends NodeType {
+    static final List<String> CHANNELS = List.of("red", "green", "blue", "alpha");
+
+    @Override
+    public String name() {
+        return "ImageToMask";
+    }
+
+    @Override
+    public String displayName() {
+        return "Convert Image to Mask";
+    }
+
+    @Override
+    public String category() {
+        return "mask";
+    }
+
+    @Override
+    public String pythonModule() {
+        return "comfy_extras.nodes_mask";
+    }
+
+    @Override
+    public ObjectNode inputTypes(NodeEnv env) {
+        return Spec.create().required("image", Spec.type("IMAGE")).required("channel", Spec.combo(CHANNELS)).build();
+    }
+
+    @Override
+    public List<String> returnTypes() {
+        return List.of("MASK");
+    }
+
+    @Override
+    public NodeResult execute(ExecContext ctx, Inputs in) {
+        ImageBatch batch = in.obj("image", ImageBatch.class, "__getitem__");
+        int channel = CHANNELS.indexOf(in.str("channel"));
+        if (channel == 3) throw new PyException("IndexError", "index 3 is out of bounds for dimension 3 with size 3");
+        List<float[]> masks = new ArrayList<>();
+        for (var img : batch.images()) masks.add(Planes.of(img).rgb()[channel]);
+        return NodeResult.of(new MaskBatch(batch.width(), batch.height(), masks));
+    }
+}

@@ -1,0 +1,48 @@
+package org.comfyapi.simulator.nodes;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
+
+/** MaskToImage ("Convert Mask to Image"): the mask copied into all three channels. */
+public final class MaskToImage extends NodeType {
+    @Override
+    public String name() {
+        return "MaskToImage";
+    }
+
+    @Override
+    public String displayName() {
+        return "Convert Mask to Image";
+    }
+
+    @Override
+    public String category() {
+        return "mask";
+    }
+
+    @Override
+    public String pythonModule() {
+        return "comfy_extras.nodes_mask";
+    }
+
+    @Override
+    public ObjectNode inputTypes(NodeEnv env) {
+        return Spec.create().required("mask", Spec.type("MASK")).build();
+    }
+
+    @Override
+    public List<String> returnTypes() {
+        return List.of("IMAGE");
+    }
+
+    @Override
+    public NodeResult execute(ExecContext ctx, Inputs in) {
+        MaskBatch mask = in.obj("mask", MaskBatch.class, "reshape");
+        List<BufferedImage> out = new ArrayList<>();
+        for (float[] m : mask.masks()) out.add(new Planes(mask.width(), mask.height(), new float[][]{m, m, m}).toImage());
+        return NodeResult.of(new ImageBatch(out));
+    }
+}
