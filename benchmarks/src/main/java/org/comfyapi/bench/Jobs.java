@@ -2,9 +2,9 @@ package org.comfyapi.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.comfyapi.server.config.JobSettings;
 import org.comfyapi.server.job.JobOutput;
 import org.comfyapi.server.job.JobRegistry;
-import org.comfyapi.server.job.JobSettings;
 import org.comfyapi.server.job.JobStatus;
 import org.comfyapi.server.job.Progress;
 

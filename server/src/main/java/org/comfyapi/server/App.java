@@ -8,6 +8,7 @@ import org.comfyapi.server.config.Config;
 import org.comfyapi.server.config.Directories;
 import org.comfyapi.server.config.WebhookSettings;
 import org.comfyapi.server.http.HttpApi;
+import org.comfyapi.server.job.JobRegistry;
 import org.comfyapi.server.http.OpenApiDocument;
 import org.comfyapi.server.media.ImageConverter;
 import org.comfyapi.server.prompt.ComfyRunner;
@@ -15,9 +16,12 @@ import org.comfyapi.server.prompt.InputResolver;
 import org.comfyapi.server.prompt.OutputCollector;
 import org.comfyapi.server.prompt.OutputConverter;
 import org.comfyapi.server.prompt.OutputUploader;
-import org.comfyapi.server.prompt.PromptDelivery;
+import org.comfyapi.server.prompt.PromptPipeline;
 import org.comfyapi.server.prompt.PromptPreprocessor;
 import org.comfyapi.server.prompt.PromptService;
+import org.comfyapi.server.prompt.JobReporter;
+import org.comfyapi.server.prompt.RunListener;
+import org.comfyapi.server.prompt.RunListeners;
 import org.comfyapi.server.storage.CachedDownloads;
 import org.comfyapi.server.storage.DownloadCache;
 import org.comfyapi.server.storage.ModelDownloads;
@@ -46,9 +50,15 @@ public final class App implements AutoCloseable {
     private final HttpApi http;
     private final WorkflowHost workflows;
     private final Startup startup;
+    private final JobRegistry jobs;
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
     public App(Config config, StorageSettings storage, IntConsumer fatalExit) {
+        this(config, storage, RunListener.NONE, fatalExit);
+    }
+
+    /** As above, with {@code listener} told about every stage of every request. */
+    public App(Config config, StorageSettings storage, RunListener listener, IntConsumer fatalExit) {
         Directories dirs = config.dirs();
         ComfyClient client = new ComfyClient(config.comfy().baseUri());
         this.workflows = new WorkflowHost(dirs.workflows(), WorkflowLimits.defaults(), Duration.ofMinutes(5),
@@ -86,16 +96,23 @@ public final class App implements AutoCloseable {
         PromptService prompts = new PromptService(new PromptPreprocessor(config.prependFilenames()), inputs, runner,
                 new OutputCollector(dirs.output(), dirs.temp()), new OutputConverter(ImageConverter::new));
         OutputUploader uploader = new OutputUploader(remote, storageEvents);
-        PromptDelivery delivery = new PromptDelivery(prompts, uploader, sender, dirs.cache().resolve("spool"));
+        this.jobs = JobRegistry.inMemory(config.jobs());
+        JobReporter reporter = new JobReporter(jobs, client);
+        events.addListener(reporter::onComfyMessage);
+        events.addPreviewListener(reporter::onPreview);
+        PromptPipeline pipeline = new PromptPipeline(prompts, uploader, sender, dirs.cache().resolve("spool"),
+                RunListeners.of(reporter, listener));
+        jobs.setCanceller(pipeline::interrupt);
         Readiness readiness = new Readiness(supervisor, workflows, events, client, config.http().maxQueueDepth());
-        this.http = new HttpApi(config.http(), prompts, delivery, uploader, catalog, models, readiness,
-                new OpenApiDocument(Config.VERSION), workflows);
+        this.http = new HttpApi(config.http(), pipeline, catalog, models, readiness,
+                new OpenApiDocument(Config.VERSION), workflows, jobs);
         Warmup warmup = new Warmup(config.warmup(), web, prompts);
         this.startup = new Startup(config, client, events, supervisor, catalog, models, workflows, warmup, http, readiness);
     }
 
     /** Starts everything; throws when ComfyUI never comes up or the warmup fails. */
     public void start() throws Exception {
+        jobs.start();
         startup.run();
     }
 
@@ -110,6 +127,7 @@ public final class App implements AutoCloseable {
     @Override
     public void close() {
         http.close();
+        jobs.close();
         workflows.close();
         events.close();
         for (AutoCloseable c : closeables) {

@@ -5,12 +5,20 @@ import org.comfyapi.server.config.ConfigException;
 import org.comfyapi.server.log.Log;
 import org.comfyapi.server.storage.StorageSettings;
 
+import java.util.List;
+import java.util.OptionalInt;
+
 /** Entry point: read the environment, start, and stop ComfyUI with us on SIGTERM/SIGINT. */
 public final class Main {
     private Main() {
     }
 
     public static void main(String[] args) {
+        OptionalInt handled = CommandLine.handle(List.of(args), System.out, System.err);
+        if (handled.isPresent()) {
+            System.exit(handled.getAsInt());
+            return;
+        }
         Config config;
         StorageSettings storage;
         try {

@@ -2,6 +2,7 @@ package org.comfyapi.server.comfy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.comfyapi.server.json.Json;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -20,7 +21,7 @@ import java.util.Optional;
 
 /** ComfyUI's HTTP API. Every call has a timeout; failures become {@link ComfyUnavailableException}. */
 public final class ComfyClient {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final URI base;
@@ -51,11 +52,13 @@ public final class ComfyClient {
         }
     }
 
-    public Queued queue(JsonNode graph, String clientId, String promptId) {
+    /** {@code POST /prompt}; {@code front} queues it ahead of every pending prompt. */
+    public Queued queue(JsonNode graph, String clientId, String promptId, boolean front) {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.set("prompt", graph);
         body.put("client_id", clientId);
         body.put("prompt_id", promptId);
+        if (front) body.put("front", true);
         HttpResponse<String> response = send(post("/prompt", body));
         JsonNode json = parseOrText(response.body());
         if (response.statusCode() == 200) {

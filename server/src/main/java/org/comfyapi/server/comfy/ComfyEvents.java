@@ -2,6 +2,7 @@ package org.comfyapi.server.comfy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.comfyapi.server.json.Json;
 import org.comfyapi.server.log.Log;
 
 import java.net.URI;
@@ -24,7 +25,7 @@ import java.util.function.Consumer;
  */
 public final class ComfyEvents implements AutoCloseable {
     private static final Log LOG = Log.get("comfy.ws");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static final long MAX_BACKOFF_MS = 5_000;
     private static final String FEATURE_FLAGS = "{\"type\":\"feature_flags\",\"data\":{\"supports_preview_metadata\":true}}";
 

@@ -4,6 +4,7 @@ import org.comfyapi.server.config.Manifest;
 import org.comfyapi.server.log.Log;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -96,7 +97,7 @@ public final class ManifestInstaller {
     private String resolve(String command) {
         if (command.contains("/")) return command;
         String path = env.getOrDefault("PATH", "");
-        for (String dir : path.split(java.io.File.pathSeparator)) {
+        for (String dir : path.split(File.pathSeparator)) {
             if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, command))) return Path.of(dir, command).toString();
         }
         return null;

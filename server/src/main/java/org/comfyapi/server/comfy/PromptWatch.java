@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /** What the websocket has told us about one prompt: its start, node start times and its end. */
 public final class PromptWatch {
@@ -17,8 +18,19 @@ public final class PromptWatch {
     private volatile long executionEnd;
     private volatile boolean wakeUp;
     private PromptOutcome.Succeeded succeeded;
+    private volatile Consumer<ComfyMessage> frames = message -> { };
+
+    /** Hands every websocket frame of this prompt to {@code frames} as it arrives. */
+    public void listen(Consumer<ComfyMessage> frames) {
+        this.frames = frames;
+    }
 
     synchronized void accept(ComfyMessage message) {
+        try {
+            frames.accept(message);
+        } catch (RuntimeException ignored) {
+            // an observer's failure must not stop the prompt's own bookkeeping
+        }
         JsonNode data = message.data();
         switch (message.type()) {
             case "execution_start" -> executionStart = data.path("timestamp").asLong(System.currentTimeMillis());
@@ -81,10 +93,6 @@ public final class PromptWatch {
                 throw new IllegalStateException(e);
             }
         }
-    }
-
-    public boolean isDone() {
-        return outcome.isDone();
     }
 
     public synchronized Map<String, Long> nodeStarts() {

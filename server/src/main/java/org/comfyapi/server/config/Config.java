@@ -19,6 +19,7 @@ public record Config(
         WarmupSettings warmup,
         SaladSettings salad,
         Manifest manifest,
+        JobSettings jobs,
         boolean prependFilenames,
         double lruCacheSizeGb) {
 
@@ -28,15 +29,17 @@ public record Config(
     public static Config load(Map<String, String> variables) {
         Env env = new Env(variables);
         Path comfyHome = env.path("COMFY_HOME", "/opt/ComfyUI");
+        Directories dirs = Directories.fromEnv(env, comfyHome);
         return new Config(
                 ComfySettings.fromEnv(env, comfyHome),
-                Directories.fromEnv(env, comfyHome),
+                dirs,
                 HttpSettings.fromEnv(env),
                 WebhookSettings.fromEnv(env),
                 LogSettings.fromEnv(env),
                 WarmupSettings.fromEnv(env),
                 SaladSettings.fromEnv(env),
                 Manifest.fromEnv(variables).orElseGet(Manifest::empty),
+                JobSettings.fromEnv(env, dirs.cache()),
                 env.bool("PREPEND_FILENAMES", true),
                 env.nonNegativeNumber("LRU_CACHE_SIZE_GB", 0));
     }

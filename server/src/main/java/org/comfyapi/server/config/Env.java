@@ -1,5 +1,7 @@
 package org.comfyapi.server.config;
 
+import org.comfyapi.server.net.HttpUrls;
+
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -110,14 +112,7 @@ public final class Env {
     }
 
     public static URI httpUrl(String name, String value) {
-        try {
-            URI uri = URI.create(value);
-            if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
-                throw new IllegalArgumentException();
-            }
-            return uri;
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(name, "must be an http(s) URL, got \"" + value + "\"");
-        }
+        return HttpUrls.parse(value).orElseThrow(() ->
+                new ConfigException(name, "must be an http(s) URL, got \"" + value + "\""));
     }
 }

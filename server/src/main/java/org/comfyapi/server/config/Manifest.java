@@ -3,6 +3,7 @@ package org.comfyapi.server.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import org.comfyapi.server.json.Json;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,7 +34,7 @@ public record Manifest(List<String> apt, List<String> pip, List<String> customNo
     public static Optional<Manifest> fromEnv(Map<String, String> env) {
         String inline = env.get("MANIFEST_JSON");
         String file = env.get("MANIFEST");
-        if (inline != null && !inline.isBlank()) return Optional.of(parse("MANIFEST_JSON", inline, new ObjectMapper()));
+        if (inline != null && !inline.isBlank()) return Optional.of(parse("MANIFEST_JSON", inline, Json.MAPPER));
         if (file == null || file.isBlank()) return Optional.empty();
         String text;
         try {
@@ -41,7 +42,7 @@ public record Manifest(List<String> apt, List<String> pip, List<String> customNo
         } catch (IOException | RuntimeException e) {
             throw new ConfigException("MANIFEST", "cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
         }
-        ObjectMapper mapper = file.endsWith(".json") ? new ObjectMapper() : new YAMLMapper();
+        ObjectMapper mapper = file.endsWith(".json") ? Json.MAPPER : new YAMLMapper();
         return Optional.of(parse("MANIFEST", text, mapper));
     }
 

@@ -3,6 +3,7 @@ package org.comfyapi.server.config;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.comfyapi.server.json.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
@@ -16,7 +17,7 @@ import java.util.Optional;
  * {@code WARMUP_PROMPT_URL}; {@code source} names either.
  */
 public record WarmupSettings(Optional<ObjectNode> prompt, Optional<URI> url, Optional<String> source) {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     public static final WarmupSettings NONE = new WarmupSettings(Optional.empty(), Optional.empty(), Optional.empty());
 
     static WarmupSettings fromEnv(Env env) {

@@ -1,9 +1,12 @@
 package org.comfyapi.server.http;
 
+import org.comfyapi.server.error.BadInput;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
+import org.comfyapi.server.json.RequestFields;
 import org.comfyapi.server.log.Log;
 import org.comfyapi.server.storage.Auth;
 import org.comfyapi.server.storage.DownloadException;
@@ -51,48 +54,33 @@ final class DownloadRoute {
         try {
             done = models.fetch(request.url(), request.modelType(), request.filename(), request.auth());
         } catch (IOException e) {
-            throw ApiException.badRequest("Failed to download " + Urls.redact(request.url()) + ": " + e.getMessage(), "url");
+            throw new BadInput("Failed to download " + Urls.redact(request.url()) + ": " + e.getMessage(), "url");
         }
         answer.put("filename", done.path().getFileName().toString());
         HttpApi.json(ctx, 200, answer.put("status", "completed").put("size", done.size()).put("duration", done.millis()));
     }
 
     private Request parse(JsonNode body) {
-        if (!body.isObject()) throw ApiException.badRequest("Request body must be a JSON object", "body");
+        RequestFields fields = RequestFields.of(body, "body", "");
         URI url;
         try {
-            url = RemoteFiles.parseUrl(text(body, "url", true));
+            url = RemoteFiles.parseUrl(fields.requiredText("url"));
         } catch (DownloadException e) {
-            throw ApiException.badRequest("\"url\" is " + e.getMessage(), "url");
+            throw new BadInput("\"url\" is " + e.getMessage(), "url");
         }
-        String modelType = text(body, "model_type", true);
+        String modelType = fields.requiredText("model_type");
         if (!models.isModelType(modelType)) {
-            throw ApiException.badRequest("Unknown model_type \"" + modelType + "\": use a folder ComfyUI loads models "
+            throw new BadInput("Unknown model_type \"" + modelType + "\": use a folder ComfyUI loads models "
                     + "from, such as checkpoints, loras or vae", "model_type");
         }
-        Optional<String> filename = Optional.ofNullable(text(body, "filename", false));
+        Optional<String> filename = fields.optionalText("filename");
         if (filename.isPresent() && !ModelDownloads.isPlainName(filename.get())) {
-            throw ApiException.badRequest("\"filename\" must be a plain file name: no '/', '\\\\', '..' or leading '.'",
+            throw new BadInput("\"filename\" must be a plain file name: no '/', '\\\\', '..' or leading '.'",
                     "filename");
         }
-        JsonNode wait = body.get("wait");
-        if (wait != null && !wait.isNull() && !wait.isBoolean()) {
-            throw ApiException.badRequest("\"wait\" must be true or false", "wait");
-        }
+        boolean wait = fields.bool("wait", false);
         JsonNode auth = body.get("auth");
         Optional<Auth> parsedAuth = auth == null || auth.isNull() ? Optional.empty() : Optional.of(Auth.parse(auth, "auth"));
-        return new Request(url, modelType, filename, wait != null && wait.asBoolean(), parsedAuth);
-    }
-
-    private static String text(JsonNode body, String field, boolean required) {
-        JsonNode value = body.get(field);
-        if (value == null || value.isNull()) {
-            if (required) throw ApiException.badRequest("\"" + field + "\" is required", field);
-            return null;
-        }
-        if (!value.isTextual() || value.asText().isBlank()) {
-            throw ApiException.badRequest("\"" + field + "\" must be a non-empty string", field);
-        }
-        return value.asText();
+        return new Request(url, modelType, filename, wait, parsedAuth);
     }
 }

@@ -1,28 +1,32 @@
 package org.comfyapi.server.http;
 
+import org.comfyapi.server.error.BadInput;
+import org.comfyapi.server.error.NotFound;
+import org.comfyapi.server.error.RequestError;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.comfyapi.server.job.JobEvent;
+import org.comfyapi.server.job.JobRegistry;
+import org.comfyapi.server.json.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.ServerConnector;
 import io.javalin.http.Context;
 import org.comfyapi.server.comfy.ModelCatalog;
 import org.comfyapi.server.config.Config;
 import org.comfyapi.server.config.HttpSettings;
+import org.comfyapi.server.json.RequestFields;
 import org.comfyapi.server.log.Log;
-import org.comfyapi.server.prompt.OutputUploader;
-import org.comfyapi.server.prompt.PromptDelivery;
+import org.comfyapi.server.prompt.PromptPipeline;
 import org.comfyapi.server.prompt.PromptRequest;
-import org.comfyapi.server.prompt.PromptResult;
-import org.comfyapi.server.prompt.PromptService;
-import org.comfyapi.server.prompt.SyncResponseWriter;
 import org.comfyapi.server.storage.ModelDownloads;
 import org.comfyapi.server.workflow.Generated;
 import org.comfyapi.server.workflow.WorkflowEndpoint;
 import org.comfyapi.server.workflow.WorkflowHost;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -32,7 +36,7 @@ import java.util.function.BooleanSupplier;
 /** The HTTP routes. Handlers parse, hand over to the prompt service, and write its answer. */
 public final class HttpApi implements AutoCloseable {
     private static final Log LOG = Log.get("http");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     /** Pending connections the kernel keeps for us (Node's http server uses 511; Linux caps it at somaxconn). */
     private static final int ACCEPT_QUEUE_SIZE = 1024;
 
@@ -44,30 +48,26 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private final HttpSettings config;
-    private final PromptService prompts;
-    private final PromptDelivery delivery;
+    private final PromptPipeline prompts;
     private final ModelCatalog models;
     private final Probes probes;
     private final OpenApiDocument docs;
-    private final OutputUploader uploader;
     private final DownloadRoute downloads;
     private final BodyReader bodies;
-    private final SyncResponseWriter syncWriter = new SyncResponseWriter();
     private final SwaggerUi swagger = new SwaggerUi();
     private final WorkflowHost workflows;
+    private final JobRoutes jobs;
     private Javalin app;
 
-    public HttpApi(HttpSettings config, PromptService prompts, PromptDelivery delivery, OutputUploader uploader,
-                   ModelCatalog models, ModelDownloads modelDownloads, Probes probes, OpenApiDocument docs,
-                   WorkflowHost workflows) {
+    public HttpApi(HttpSettings config, PromptPipeline prompts, ModelCatalog models, ModelDownloads modelDownloads, Probes probes, OpenApiDocument docs,
+                   WorkflowHost workflows, JobRegistry jobs) {
         this.config = config;
         this.prompts = prompts;
-        this.delivery = delivery;
         this.models = models;
         this.probes = probes;
         this.docs = docs;
-        this.uploader = uploader;
         this.workflows = workflows;
+        this.jobs = new JobRoutes(jobs, JobEvent.KEEP_ALIVE_INTERVAL);
         this.bodies = new BodyReader(config.maxBodySizeBytes());
         this.downloads = new DownloadRoute(modelDownloads, bodies);
     }
@@ -94,26 +94,31 @@ public final class HttpApi implements AutoCloseable {
             cfg.routes.get("/models", ctx -> json(ctx, 200, JSON.valueToTree(models.all())));
             cfg.routes.post("/prompt", this::prompt);
             cfg.routes.post("/interrupt", this::interrupt);
+            cfg.routes.get("/prompt/{id}", jobs::status);
+            cfg.routes.get("/prompt/{id}/events", jobs::events);
+            cfg.routes.get("/prompt/{id}/outputs/{filename}", jobs::output);
+            cfg.routes.delete("/prompt/{id}", jobs::delete);
             cfg.routes.post("/download", downloads::handle);
             cfg.routes.post("/workflow/<path>", this::workflow);
             cfg.routes.post("/workflows/<path>", this::workflow);
             cfg.routes.get("/docs", swagger::page);
             cfg.routes.get("/docs/static/{file}", swagger::asset);
+            cfg.routes.get("/favicon.ico", swagger::favicon);
             cfg.routes.get("/docs/json", ctx -> json(ctx, 200, document()));
             cfg.routes.get("/docs/yaml", ctx -> ctx.contentType("application/yaml")
                     .result(new YAMLMapper().writeValueAsString(document())));
-            cfg.routes.exception(ApiException.class, (e, ctx) -> json(ctx, e.status(), e.toJson()));
+            cfg.routes.exception(RequestError.class, (e, ctx) -> ErrorResponses.write(ctx, e));
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("unexpected error", "path", ctx.path(), "error", e.toString());
-                json(ctx, 500, new ApiException(500, "Internal server error", null).toJson());
+                ErrorResponses.write(ctx, 500, "Internal server error", null);
             });
             cfg.routes.error(404, ctx -> {
                 if (!"application/json".equals(ctx.contentType())) {
-                    json(ctx, 404, new ApiException(404, "Not found: " + ctx.method() + " " + ctx.path(), "path").toJson());
+                    ErrorResponses.write(ctx, 404, "Not found: " + ctx.method() + " " + ctx.path(), "path");
                 }
             });
-            cfg.routes.error(405, ctx -> json(ctx, 405, new ApiException(405, "Method not allowed: "
-                    + ctx.method() + " " + ctx.path(), "path").toJson()));
+            cfg.routes.error(405, ctx -> ErrorResponses.write(ctx, 405, "Method not allowed: "
+                    + ctx.method() + " " + ctx.path(), "path"));
         });
         app.start(config.host(), config.port());
         LOG.info("listening", "host", config.host(), "port", app.port());
@@ -152,10 +157,10 @@ public final class HttpApi implements AutoCloseable {
      */
     private void workflow(Context ctx) throws InterruptedException, IOException {
         WorkflowEndpoint endpoint = workflows.await().find(ctx.pathParam("path")).orElseThrow(() ->
-                new ApiException(404, "No workflow endpoint at " + ctx.path(), "path"));
+                new NotFound("No workflow endpoint at " + ctx.path(), "path"));
         JsonNode json = bodies.json(ctx);
         if (json == null || !json.isObject()) {
-            throw ApiException.badRequest("Request body must be a JSON object", "body");
+            throw new BadInput("Request body must be a JSON object", "body");
         }
         ObjectNode body = (ObjectNode) json;
         long started = System.nanoTime();
@@ -168,45 +173,41 @@ public final class HttpApi implements AutoCloseable {
 
     /** The one way a request runs, from /prompt and the workflow endpoints alike. */
     private void run(Context ctx, PromptRequest request) throws InterruptedException, IOException {
+        if (request.keepsOutputs()) {
+            prompts.submit(request);
+            String status = "/prompt/" + request.id();
+            json(ctx, 202, JSON.createObjectNode().put("id", request.id()).put("status", "queued")
+                    .put("status_url", status).put("events_url", status + "/events"));
+            return;
+        }
         if (request.isAsync()) {
-            prompts.preprocess(request);
-            delivery.runInBackground(request);
+            prompts.submit(request);
             ObjectNode accepted = request.body().deepCopy();
             accepted.put("status", "ok");
             accepted.put("id", request.id());
             json(ctx, 202, accepted);
             return;
         }
-        PromptResult result = prompts.run(request);
-        try {
-            OutputUploader.Uploaded uploaded = uploader.upload(result);
+        prompts.runAndWrite(request, () -> {
             ctx.status(200).contentType("application/json");
-            OutputStream out = ctx.res().getOutputStream();
-            syncWriter.write(out, result, null, uploaded.urls(), uploaded.millis());
-            out.flush();
-        } finally {
-            result.deleteFiles();
-        }
+            return ctx.res().getOutputStream();
+        });
     }
 
     private JsonNode document() throws InterruptedException {
         List<WorkflowEndpoint> endpoints;
         try {
             endpoints = workflows.await().endpoints();
-        } catch (ApiException e) {
+        } catch (RequestError e) {
             endpoints = List.of(); // the load failed (logged): the core routes are still documented
         }
         return docs.json(endpoints, config.markdownSchemaDescriptions());
     }
 
     private void interrupt(Context ctx) {
-        JsonNode body = bodies.json(ctx);
-        JsonNode id = body.path("id");
-        if (!id.isTextual() || id.asText().isBlank()) {
-            throw ApiException.badRequest("\"id\" is required and must be a string", "id");
-        }
-        boolean done = prompts.interrupt(id.asText());
-        ObjectNode answer = JSON.createObjectNode().put("id", id.asText()).put("interrupted", done ? "success" : "failed");
+        String id = RequestFields.of(bodies.json(ctx), "body", "").requiredText("id");
+        boolean done = prompts.interrupt(id);
+        ObjectNode answer = JSON.createObjectNode().put("id", id).put("interrupted", done ? "success" : "failed");
         json(ctx, done ? 200 : 404, answer);
     }
 

@@ -2,6 +2,8 @@ package org.comfyapi.server.http;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.javalin.http.Context;
+import org.comfyapi.server.error.BadInput;
+import org.comfyapi.server.error.NotFound;
 import org.comfyapi.server.job.JobEvent;
 import org.comfyapi.server.job.JobIds;
 import org.comfyapi.server.job.JobRegistry;
@@ -62,10 +64,10 @@ public final class JobRoutes {
         String id = id(ctx);
         String filename = ctx.pathParam("filename");
         if (!JobIds.validFilename(filename)) {
-            throw ApiException.badRequest("\"filename\" must be a plain file name", "filename");
+            throw new BadInput("\"filename\" must be a plain file name", "filename");
         }
         JobRegistry.KeptFile file = jobs.keptOutput(id, filename).orElseThrow(() ->
-                new ApiException(404, "Job " + id + " has no kept output named " + filename, "filename"));
+                new NotFound("Job " + id + " has no kept output named " + filename, "filename"));
         ctx.status(200).contentType(file.contentType());
         ctx.header("Content-Length", String.valueOf(Files.size(file.path())));
         try (InputStream in = Files.newInputStream(file.path())) {
@@ -84,12 +86,12 @@ public final class JobRoutes {
     private static String id(Context ctx) {
         String id = ctx.pathParam("id");
         if (!JobIds.valid(id)) {
-            throw ApiException.badRequest("\"id\" must be 1-128 letters, digits, '.', '_' or '-'", "id");
+            throw new BadInput("\"id\" must be 1-128 letters, digits, '.', '_' or '-'", "id");
         }
         return id;
     }
 
-    private static ApiException unknown(Context ctx) {
-        return new ApiException(404, "No job with id " + ctx.pathParam("id") + " (unknown or expired)", "id");
+    private static NotFound unknown(Context ctx) {
+        return new NotFound( "No job with id " + ctx.pathParam("id") + " (unknown or expired)", "id");
     }
 }

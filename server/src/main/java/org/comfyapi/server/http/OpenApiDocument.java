@@ -1,6 +1,7 @@
 package org.comfyapi.server.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.comfyapi.server.json.Json;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.comfyapi.server.workflow.WorkflowEndpoint;
@@ -9,7 +10,7 @@ import java.util.List;
 
 /** The OpenAPI 3 description of every route, served at {@code /docs/json} and {@code /docs/yaml}. */
 public final class OpenApiDocument {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     /** The id the examples share, so "Try it out" works in order: POST /prompt, then the job routes. */
     private static final String EXAMPLE_ID = "my-job-1";
 
@@ -24,6 +25,14 @@ public final class OpenApiDocument {
                 .put("version", version)
                 .put("description", "A stateless HTTP API in front of ComfyUI: run any API-format graph and "
                         + "get its outputs back as base64, by webhook or in object storage.");
+        root.withObject("info").putObject("license").put("name", "MIT")
+                .put("url", "https://opensource.org/licenses/MIT");
+        root.putArray("servers").addObject().put("url", "/").put("description", "This server");
+        ArrayNode tags = root.putArray("tags");
+        tags.addObject().put("name", "prompt").put("description", "Run ComfyUI graphs");
+        tags.addObject().put("name", "workflows").put("description", "Workflow endpoints from WORKFLOW_DIR");
+        tags.addObject().put("name", "models").put("description", "Model files");
+        tags.addObject().put("name", "probes").put("description", "Liveness and readiness");
         paths = root.putObject("paths");
         schemas = root.putObject("components").putObject("schemas");
         addSchemas();
@@ -54,28 +63,30 @@ public final class OpenApiDocument {
                     .put("description", "The input as validated, defaults filled in"));
             String summary = endpoint.summary().orElse("Workflow " + endpoint.route());
             String description = markdown ? endpoint.markdownDescription() : endpoint.description().orElse(null);
+            ObjectNode example = JSON.createObjectNode();
+            example.set("input", SchemaExample.of(endpoint.inputJsonSchema()));
+            String operation = endpoint.route().replaceAll("[^A-Za-z0-9]+", "_");
             for (String prefix : List.of("/workflow/", "/workflows/")) {
-                addPost(documentPaths, prefix + endpoint.route(), "workflows", summary, description, request.deepCopy(),
-                        ok.deepCopy());
+                ObjectNode op = addPost(documentPaths, prefix + endpoint.route(), prefix.replace("/", "") + "_" + operation,
+                        "workflows", summary, description, request.deepCopy(), ok.deepCopy(), example);
+                if (prefix.equals("/workflows/")) op.put("deprecated", true);
             }
         }
         return document;
     }
 
-    /** Adds a POST route whose body and 200 response are given as schemas. */
-    public void addPost(String path, String tag, String summary, String description, ObjectNode requestSchema,
-                        ObjectNode okSchema) {
-        addPost(paths, path, tag, summary, description, requestSchema, okSchema);
-    }
-
-    private static void addPost(ObjectNode paths, String path, String tag, String summary, String description,
-                                ObjectNode requestSchema, ObjectNode okSchema) {
+    private static ObjectNode addPost(ObjectNode paths, String path, String operationId, String tag, String summary,
+                                      String description, ObjectNode requestSchema, ObjectNode okSchema,
+                                      ObjectNode example) {
         ObjectNode op = paths.putObject(path).putObject("post");
+        op.put("operationId", operationId);
         op.putArray("tags").add(tag);
         op.put("summary", summary);
         if (description != null) op.put("description", description);
-        op.putObject("requestBody").put("required", true).putObject("content")
-                .putObject("application/json").set("schema", requestSchema);
+        ObjectNode body = op.putObject("requestBody").put("required", true).putObject("content")
+                .putObject("application/json");
+        body.set("schema", requestSchema);
+        body.set("example", example);
         ObjectNode responses = op.putObject("responses");
         response(responses, "200", "Finished; outputs in the body", okSchema);
         response(responses, "202", "Accepted; results go to the webhook or storage, or (async: true) stay with the job",
@@ -85,6 +96,7 @@ public final class OpenApiDocument {
         response(responses, "413", "Body larger than MAX_BODY_SIZE_MB", ref("Error"));
         response(responses, "500", "ComfyUI failed while running the graph", ref("Error"));
         response(responses, "502", "ComfyUI is unreachable or died", ref("Error"));
+        return op;
     }
 
     private void addCoreRoutes() {
@@ -94,20 +106,25 @@ public final class OpenApiDocument {
                 statusSchema());
         get("/models", "models", "Model files per model folder", obj().put("type", "object")
                 .set("additionalProperties", obj().put("type", "array").set("items", str())));
-        addPost("/prompt", "prompt", "Run an API-format ComfyUI graph",
+        addPost(paths, "/prompt", "postPrompt", "prompt", "Run an API-format ComfyUI graph",
                 "Inputs given as base64, data URIs, http(s) or s3 URLs are fetched first; outputs come back as "
-                        + "base64, or go to a webhook or object storage.", ref("PromptRequest"), ref("PromptResponse"));
+                        + "base64, or go to a webhook or object storage.", ref("PromptRequest"), ref("PromptResponse"),
+                promptExample());
         ObjectNode interrupt = paths.putObject("/interrupt").putObject("post");
+        interrupt.put("operationId", "postInterrupt");
         interrupt.putArray("tags").add("prompt");
         interrupt.put("summary", "Interrupt a queued or running prompt by its request id");
-        interrupt.putObject("requestBody").put("required", true).putObject("content")
-                .putObject("application/json").set("schema", idSchema());
+        ObjectNode interruptBody = interrupt.putObject("requestBody").put("required", true).putObject("content")
+                .putObject("application/json");
+        interruptBody.set("schema", idSchema());
+        interruptBody.putObject("example").put("id", "example-1");
         ObjectNode responses = interrupt.putObject("responses");
         ObjectNode interrupted = idSchema();
         interrupted.remove("required");
         ((ObjectNode) interrupted.get("properties")).set("interrupted",
                 obj().put("type", "string").set("enum", arr("success", "failed")));
         response(responses, "200", "Interrupted", interrupted);
+        response(responses, "400", "No id, or not JSON", ref("Error"));
         response(responses, "404", "No such prompt in flight", interrupted);
         addDownloadRoute();
         addJobRoutes();
@@ -157,7 +174,7 @@ public final class OpenApiDocument {
         output.putArray("tags").add("jobs");
         output.put("summary", "A kept output of an async job (\"async\": true), streamed with its Content-Type");
         output.putArray("parameters").add(id.deepCopy())
-                .add(pathParam("filename", "A file name from the job's outputs", EXAMPLE_ID + "_ComfyUI_00001_.png"));
+                .add(pathParam("filename", "A file name from the job's outputs", EXAMPLE_ID + "_example_00001_.png"));
         responses = output.putObject("responses");
         responses.putObject("200").put("description", "The file").putObject("content")
                 .putObject("*/*").set("schema", str().put("format", "binary"));
@@ -174,6 +191,7 @@ public final class OpenApiDocument {
 
     private void addDownloadRoute() {
         ObjectNode op = paths.putObject("/download").putObject("post");
+        op.put("operationId", "postDownload");
         op.putArray("tags").add("models");
         op.put("summary", "Download a model file into MODEL_DIR/<model_type>");
         ObjectNode body = obj().put("type", "object");
@@ -184,8 +202,11 @@ public final class OpenApiDocument {
                 .<ObjectNode>set("wait", obj().put("type", "boolean").put("description", "Answer once downloaded"))
                 .set("auth", ref("Auth")));
         body.set("required", arr("url", "model_type"));
-        op.putObject("requestBody").put("required", true).putObject("content")
-                .putObject("application/json").set("schema", body);
+        ObjectNode content = op.putObject("requestBody").put("required", true).putObject("content")
+                .putObject("application/json");
+        content.set("schema", body);
+        content.putObject("example").put("url", "https://example.com/models/model.safetensors")
+                .put("model_type", "checkpoints");
         ObjectNode answer = obj().put("type", "object");
         answer.set("properties", obj().<ObjectNode>set("url", str()).<ObjectNode>set("model_type", str())
                 .<ObjectNode>set("filename", str())
@@ -196,10 +217,28 @@ public final class OpenApiDocument {
         response(responses, "200", "Downloaded (wait: true)", answer);
         response(responses, "202", "Started in the background", answer);
         response(responses, "400", "Bad field, unknown model_type, or the download failed", ref("Error"));
+        response(responses, "413", "Body larger than MAX_BODY_SIZE_MB", ref("Error"));
+    }
+
+    /** The README's first graph: a red image, inverted, saved. Runs on any ComfyUI with no models. */
+    private static ObjectNode promptExample() {
+        ObjectNode example = obj().put("id", EXAMPLE_ID);
+        ObjectNode prompt = example.putObject("prompt");
+        prompt.putObject("1").put("class_type", "EmptyImage").putObject("inputs")
+                .put("width", 64).put("height", 64).put("batch_size", 1).put("color", 16711680);
+        prompt.putObject("2").put("class_type", "ImageInvert").putObject("inputs").set("image", link("1"));
+        prompt.putObject("3").put("class_type", "SaveImage").putObject("inputs")
+                .put("filename_prefix", "example").set("images", link("2"));
+        return example;
+    }
+
+    private static ArrayNode link(String node) {
+        return JSON.createArrayNode().add(node).add(0);
     }
 
     private void get(String path, String tag, String summary, ObjectNode schema) {
         ObjectNode op = paths.putObject(path).putObject("get");
+        op.put("operationId", "get" + Character.toUpperCase(path.charAt(1)) + path.substring(2));
         op.putArray("tags").add(tag);
         op.put("summary", summary);
         ObjectNode responses = op.putObject("responses");
@@ -260,7 +299,6 @@ public final class OpenApiDocument {
         props.set("front", obj().put("type", "boolean").put("default", false).put("description",
                 "Queue at the front of ComfyUI's queue"));
         request.set("required", arr("prompt"));
-        request.set("example", exampleRequest());
         schemas.set("PromptRequest", request);
 
         ObjectNode response = obj().put("type", "object");
@@ -308,20 +346,18 @@ public final class OpenApiDocument {
                 .set("events_url", str().put("example", "/prompt/" + EXAMPLE_ID + "/events"))));
         schemas.set("Job", jobSchema());
         ObjectNode error = obj().put("type", "object");
-        error.set("properties", obj().<ObjectNode>set("error", str()).<ObjectNode>set("location", str())
-                .set("node_errors", obj().put("type", "object").put("additionalProperties", true)));
+        error.set("properties", obj()
+                .<ObjectNode>set("error", str().put("description", "What went wrong"))
+                .<ObjectNode>set("location", str().put("description", "The field at fault, e.g. prompt.3.inputs.seed"))
+                .<ObjectNode>set("comfy_error", obj().put("type", "object").put("additionalProperties", true)
+                        .put("description", "ComfyUI's own error object, when ComfyUI refused or failed the graph"))
+                .<ObjectNode>set("node_errors", obj().put("type", "object").put("additionalProperties", true)
+                        .put("description", "ComfyUI's validation errors per node id"))
+                .set("issues", obj().put("type", "array").put("description",
+                        "Every problem found in a workflow's input, each with its path and message")
+                        .set("items", obj().put("type", "object").put("additionalProperties", true))));
         error.set("required", arr("error"));
         schemas.set("Error", error);
-    }
-
-    private static ObjectNode exampleRequest() {
-        ObjectNode example = obj().put("id", EXAMPLE_ID).put("async", true);
-        ObjectNode prompt = example.putObject("prompt");
-        prompt.putObject("1").put("class_type", "EmptyImage").putObject("inputs")
-                .put("width", 64).put("height", 64).put("batch_size", 1).put("color", 0x3366ff);
-        ObjectNode save = prompt.putObject("2").put("class_type", "SaveImage");
-        save.putObject("inputs").put("filename_prefix", "ComfyUI").putArray("images").add("1").add(0);
-        return example;
     }
 
     private static ObjectNode ui() {

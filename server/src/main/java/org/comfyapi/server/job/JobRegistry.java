@@ -1,5 +1,7 @@
 package org.comfyapi.server.job;
 
+import org.comfyapi.server.config.JobSettings;
+import org.comfyapi.server.error.Conflict;
 import org.comfyapi.server.log.Log;
 
 import java.io.IOException;
@@ -62,7 +64,7 @@ public final class JobRegistry implements AutoCloseable {
     /**
      * A new job, queued. A finished job with the same id is replaced (its kept files deleted).
      *
-     * @throws JobConflictException when that id is queued or running
+     * @throws Conflict when that id is queued or running
      */
     public JobState accept(String id) {
         JobState job = JobState.queued(id, clock.getAsLong());
@@ -170,6 +172,11 @@ public final class JobRegistry implements AutoCloseable {
         }
         kept.delete(id);
         return store.get(id);
+    }
+
+    /** A job ended (cancelled) while its request was still being prepared: stop what reached ComfyUI since. */
+    public void cancelIfEnded(String id) {
+        if (store.get(id).map(s -> s.status().isFinal()).orElse(false)) canceller.cancel(id);
     }
 
     private void awaitEnd(String id, Duration wait) throws InterruptedException {

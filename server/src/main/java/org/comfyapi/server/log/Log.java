@@ -1,9 +1,14 @@
 package org.comfyapi.server.log;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.comfyapi.server.json.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.io.StringWriter;
 import java.time.Instant;
 import java.util.Locale;
 
@@ -14,7 +19,7 @@ import java.util.Locale;
 public final class Log {
     public enum Level { TRACE, DEBUG, INFO, WARN, ERROR, FATAL }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static volatile Level threshold = Level.INFO;
     private static volatile boolean json = false;
     private static volatile PrintStream out = System.out;
@@ -34,6 +39,11 @@ public final class Log {
         json = jsonFormat;
     }
 
+    /** Where lines go (standard output unless a test says otherwise). */
+    static void writeTo(PrintStream target) {
+        out = target;
+    }
+
     public static Level parseLevel(String value) {
         return Level.valueOf(value.trim().toUpperCase(Locale.ROOT));
     }
@@ -42,7 +52,6 @@ public final class Log {
         return level.compareTo(threshold) >= 0;
     }
 
-    public void trace(String msg, Object... kv) { log(Level.TRACE, msg, kv); }
     public void debug(String msg, Object... kv) { log(Level.DEBUG, msg, kv); }
     public void info(String msg, Object... kv) { log(Level.INFO, msg, kv); }
     public void warn(String msg, Object... kv) { log(Level.WARN, msg, kv); }
@@ -50,7 +59,31 @@ public final class Log {
 
     public void log(Level level, String msg, Object... kv) {
         if (!enabled(level)) return;
-        String line = json ? jsonLine(level, msg, kv) : textLine(level, msg, kv);
+        write(json ? jsonLine(level, msg, kv) : textLine(level, msg, kv));
+    }
+
+    /** A line with a throwable: its class and message always, its stack trace when DEBUG is on. */
+    public void log(Level level, String msg, Throwable failure) {
+        if (!enabled(level)) return;
+        if (failure == null) {
+            log(level, msg);
+            return;
+        }
+        String exception = failure.toString();
+        if (enabled(Level.DEBUG)) {
+            log(level, msg, "exception", exception, "stack", stackTrace(failure));
+        } else {
+            log(level, msg, "exception", exception);
+        }
+    }
+
+    private static String stackTrace(Throwable failure) {
+        StringWriter trace = new StringWriter();
+        failure.printStackTrace(new PrintWriter(trace));
+        return trace.toString().stripTrailing();
+    }
+
+    private static void write(String line) {
         PrintStream target = out;
         synchronized (target) {
             target.println(line);
@@ -64,7 +97,20 @@ public final class Log {
         node.put("component", component);
         node.put("msg", msg);
         for (int i = 0; i + 1 < kv.length; i += 2) {
-            node.putPOJO(String.valueOf(kv[i]), kv[i + 1] == null ? null : String.valueOf(kv[i + 1]));
+            String key = String.valueOf(kv[i]);
+            switch (kv[i + 1]) {
+                case null -> node.putNull(key);
+                case Integer n -> node.put(key, n);
+                case Long n -> node.put(key, n);
+                case Short n -> node.put(key, n);
+                case Byte n -> node.put(key, n);
+                case Double n when Double.isFinite(n) -> node.put(key, n);
+                case Float n when Float.isFinite(n) -> node.put(key, n);
+                case BigInteger n -> node.put(key, n);
+                case BigDecimal n -> node.put(key, n);
+                case Boolean b -> node.put(key, b);
+                default -> node.put(key, String.valueOf(kv[i + 1]));
+            }
         }
         return node.toString();
     }

@@ -2,6 +2,7 @@ package org.comfyapi.server.media;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Arrays;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -127,7 +128,7 @@ final class ConversionSpecParser {
                     "must be an integer between " + min + " and " + max);
         }
 
-        <E extends Enum<E>> E oneOf(String name, Class<E> type, java.util.function.Function<E, String> label,
+        <E extends Enum<E>> E oneOf(String name, Class<E> type, Function<E, String> label,
                                     E fallback) {
             if (!has(name)) {
                 return fallback;

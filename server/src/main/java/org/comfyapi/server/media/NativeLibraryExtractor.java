@@ -2,6 +2,7 @@ package org.comfyapi.server.media;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -100,7 +101,7 @@ final class NativeLibraryExtractor {
     private static String sha256(Path file) throws IOException {
         MessageDigest digest = sha256Digest();
         try (DigestInputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
+            in.transferTo(OutputStream.nullOutputStream());
         }
         return HexFormat.of().formatHex(digest.digest());
     }

@@ -9,9 +9,13 @@ import org.comfyapi.server.comfy.ComfyRejectedException;
 import org.comfyapi.server.comfy.ComfyUnavailableException;
 import org.comfyapi.server.comfy.PromptOutcome;
 import org.comfyapi.server.comfy.PromptWatch;
-import org.comfyapi.server.http.ApiException;
+import org.comfyapi.server.error.BadInput;
+import org.comfyapi.server.error.ExecutionFailure;
+import org.comfyapi.server.error.UpstreamFailure;
 import org.comfyapi.server.log.Log;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -33,8 +37,8 @@ public final class ComfyRunner {
     private final ComfyEvents events;
     private final Supplier<Optional<String>> comfyLost;
     private final Map<String, String> running = new ConcurrentHashMap<>();
-    private final Map<String, String> requestIds = java.util.Collections.synchronizedMap(
-            new java.util.LinkedHashMap<>(256, 0.75f, false) {
+    private final Map<String, String> requestIds = Collections.synchronizedMap(
+            new LinkedHashMap<>(256, 0.75f, false) {
                 @Override
                 protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
                     return size() > 4096;
@@ -47,19 +51,23 @@ public final class ComfyRunner {
         this.comfyLost = comfyLost;
     }
 
-    public ComfyRun run(String requestId, ObjectNode graph) throws InterruptedException {
+    public ComfyRun run(String requestId, ObjectNode graph, boolean front, RunListener listener) throws InterruptedException {
         String comfyId = UUID.randomUUID().toString();
         PromptWatch watch = events.watch(comfyId);
+        watch.listen(message -> listener.frame(requestId, message));
         running.put(requestId, comfyId);
         requestIds.put(comfyId, requestId);
         try {
-            ComfyClient.Queued queued = queue(graph, comfyId);
+            listener.sent(requestId, comfyId); // before the POST: frames may overtake its answer
+            ComfyClient.Queued queued = queue(graph, comfyId, front);
             if (!queued.promptId().equals(comfyId)) {
                 events.unwatch(comfyId);
                 comfyId = queued.promptId();
                 watch = events.watch(comfyId);
+                watch.listen(message -> listener.frame(requestId, message));
                 running.put(requestId, comfyId);
                 requestIds.put(comfyId, requestId);
+                listener.sent(requestId, comfyId);
             }
             LOG.debug("queued", "request_id", requestId, "prompt_id", comfyId, "number", queued.number());
             return await(requestId, comfyId, watch);
@@ -69,9 +77,9 @@ public final class ComfyRunner {
         }
     }
 
-    private ComfyClient.Queued queue(ObjectNode graph, String comfyId) {
+    private ComfyClient.Queued queue(ObjectNode graph, String comfyId, boolean front) {
         try {
-            return client.queue(graph, events.clientId(), comfyId);
+            return client.queue(graph, events.clientId(), comfyId, front);
         } catch (ComfyRejectedException e) {
             ObjectNode details = JsonNodeFactory.instance.objectNode();
             JsonNode body = e.body();
@@ -83,10 +91,10 @@ public final class ComfyRunner {
             }
             details.set("node_errors", body.path("node_errors").isMissingNode()
                     ? JsonNodeFactory.instance.objectNode() : body.get("node_errors"));
-            int status = e.status() >= 400 && e.status() < 500 ? 400 : 502;
-            throw new ApiException(status, message, "prompt", details);
+            if (e.status() >= 400 && e.status() < 500) throw new BadInput(message, "prompt", details);
+            throw new UpstreamFailure(message, "prompt", details);
         } catch (ComfyUnavailableException e) {
-            throw new ApiException(502, e.getMessage(), "comfyui");
+            throw new UpstreamFailure(e.getMessage(), "comfyui");
         }
     }
 
@@ -117,7 +125,7 @@ public final class ComfyRunner {
                 case PromptOutcome.Succeeded s -> finished(comfyId, watch);
                 case PromptOutcome.Failed f -> throw executionFailed(requestId, f.data());
                 case PromptOutcome.Interrupted i -> throw interrupted(requestId, i.data());
-                case PromptOutcome.Lost l -> throw new ApiException(502, l.reason(), "comfyui");
+                case PromptOutcome.Lost l -> throw new UpstreamFailure(l.reason(), "comfyui");
             };
         }
     }
@@ -146,7 +154,7 @@ public final class ComfyRunner {
             try {
                 entry = client.history(comfyId);
             } catch (ComfyUnavailableException e) {
-                throw new ApiException(502, e.getMessage(), "comfyui");
+                throw new UpstreamFailure(e.getMessage(), "comfyui");
             }
             if (entry.isPresent()) {
                 watch.recordTimesFromHistory(entry.get());
@@ -154,21 +162,21 @@ public final class ComfyRunner {
             }
             Thread.sleep(HISTORY_AFTER_SUCCESS_MS);
         }
-        throw new ApiException(502, "ComfyUI reported success but wrote no history for prompt " + comfyId, "comfyui");
+        throw new UpstreamFailure("ComfyUI reported success but wrote no history for prompt " + comfyId, "comfyui");
     }
 
-    private static ApiException executionFailed(String requestId, JsonNode data) {
+    private static ExecutionFailure executionFailed(String requestId, JsonNode data) {
         String message = data.path("exception_message").asText("ComfyUI execution failed").strip();
         LOG.warn("execution_error", "request_id", requestId, "node_id", data.path("node_id").asText(),
                 "node_type", data.path("node_type").asText(), "exception", message);
-        return new ApiException(500, message, locationOf(data), failureDetails(data));
+        return new ExecutionFailure(message, locationOf(data), failureDetails(data));
     }
 
-    private static ApiException interrupted(String requestId, JsonNode data) {
+    private static ExecutionFailure interrupted(String requestId, JsonNode data) {
         LOG.info("execution_interrupted", "request_id", requestId, "node_id", data.path("node_id").asText());
         String where = data.hasNonNull("node_id")
                 ? " at node " + data.path("node_id").asText() + " (" + data.path("node_type").asText() + ")" : "";
-        return new ApiException(500, "Prompt execution was interrupted" + where, locationOf(data), failureDetails(data));
+        return new ExecutionFailure("Prompt execution was interrupted" + where, locationOf(data), failureDetails(data));
     }
 
     private static String locationOf(JsonNode data) {

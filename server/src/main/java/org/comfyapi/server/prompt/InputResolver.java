@@ -2,15 +2,16 @@ package org.comfyapi.server.prompt;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.comfyapi.server.http.ApiException;
+import org.comfyapi.server.error.BadInput;
+import org.comfyapi.server.error.RequestError;
 import org.comfyapi.server.log.Log;
 import org.comfyapi.server.storage.CachedDownloads;
 import org.comfyapi.server.storage.DownloadCache;
 import org.comfyapi.server.storage.DownloadException;
+import org.comfyapi.server.storage.MediaTypes;
 import org.comfyapi.server.storage.ModelDownloads;
 import org.comfyapi.server.storage.RemoteFiles;
 import org.comfyapi.server.storage.Urls;
-import org.comfyapi.server.storage.MediaTypes;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +19,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -90,7 +92,7 @@ public final class InputResolver {
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Resolved>> futures = new ArrayList<>();
             for (Job job : jobs) futures.add(pool.submit(() -> resolve(job, request)));
-            ApiException failure = null;
+            RequestError failure = null;
             for (int i = 0; i < jobs.size(); i++) {
                 try {
                     Resolved resolved = futures.get(i).get();
@@ -98,8 +100,8 @@ public final class InputResolver {
                     if (resolved.created() != null) created.add(resolved.created());
                 } catch (ExecutionException e) {
                     if (failure == null) {
-                        failure = e.getCause() instanceof ApiException api ? api
-                                : new ApiException(400, String.valueOf(e.getCause().getMessage()), jobs.get(i).location());
+                        failure = e.getCause() instanceof RequestError api ? api
+                                : new BadInput(String.valueOf(e.getCause().getMessage()), jobs.get(i).location());
                     }
                 }
             }
@@ -146,7 +148,7 @@ public final class InputResolver {
         if (payload.startsWith("data:")) {
             int comma = payload.indexOf(',');
             if (comma < 0 || !payload.substring(0, comma).endsWith(";base64")) {
-                throw ApiException.badRequest("Data URI must be base64-encoded (data:<type>;base64,<data>)",
+                throw new BadInput("Data URI must be base64-encoded (data:<type>;base64,<data>)",
                         job.location());
             }
             payload = payload.substring(comma + 1);
@@ -155,11 +157,11 @@ public final class InputResolver {
         try {
             bytes = Base64.getMimeDecoder().decode(payload.replace('-', '+').replace('_', '/'));
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("Input is not valid base64: " + e.getMessage(), job.location());
+            throw new BadInput("Input is not valid base64: " + e.getMessage(), job.location());
         }
         String extension = MediaTypes.sniff(bytes);
         if (bytes.length == 0 || extension.isEmpty()) {
-            throw ApiException.badRequest("Base64 input is not a recognised image, video or audio file", job.location());
+            throw new BadInput("Base64 input is not a recognised image, video or audio file", job.location());
         }
         Files.createDirectories(inputDir);
         Path file = inputDir.resolve(UUID.randomUUID() + "." + extension);
@@ -204,12 +206,12 @@ public final class InputResolver {
         try {
             return RemoteFiles.parseUrl(job.value());
         } catch (DownloadException e) {
-            throw ApiException.badRequest("Invalid URL: " + e.getMessage(), job.location());
+            throw new BadInput("Invalid URL: " + e.getMessage(), job.location());
         }
     }
 
-    private static ApiException downloadFailed(Job job, URI url, IOException e) {
-        return ApiException.badRequest("Failed to download " + Urls.redact(url) + ": " + e.getMessage(), job.location());
+    private static RequestError downloadFailed(Job job, URI url, IOException e) {
+        return new BadInput("Failed to download " + Urls.redact(url) + ": " + e.getMessage(), job.location());
     }
 
     /** The sniffed type of a cached file wins over the name it was cached under. */
@@ -219,7 +221,7 @@ public final class InputResolver {
         try (InputStream in = Files.newInputStream(file)) {
             n = in.readNBytes(head, 0, head.length);
         }
-        String sniffed = MediaTypes.sniff(java.util.Arrays.copyOf(head, n));
+        String sniffed = MediaTypes.sniff(Arrays.copyOf(head, n));
         if (!sniffed.isEmpty()) return sniffed;
         String name = file.getFileName().toString();
         int dot = name.lastIndexOf('.');

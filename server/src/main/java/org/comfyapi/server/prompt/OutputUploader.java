@@ -1,6 +1,7 @@
 package org.comfyapi.server.prompt;
 
-import org.comfyapi.server.http.ApiException;
+import org.comfyapi.server.error.RequestError;
+import org.comfyapi.server.error.UpstreamFailure;
 import org.comfyapi.server.log.Log;
 import org.comfyapi.server.storage.RemoteFiles;
 import org.comfyapi.server.storage.StorageEvents;
@@ -34,7 +35,7 @@ public final class OutputUploader {
         this.events = events;
     }
 
-    /** Uploads every file, or throws a 502 {@link ApiException} naming the target field when one fails. */
+    /** Uploads every file, or throws a 502 {@link RequestError} naming the target field when one fails. */
     public Uploaded upload(PromptResult result) throws InterruptedException {
         PromptRequest request = result.request();
         if (request.upload().isEmpty()) return Uploaded.NONE;
@@ -54,7 +55,7 @@ public final class OutputUploader {
                 }
             }
             if (failure != null) {
-                throw new ApiException(502, "Failed to upload outputs: " + failure.getMessage(), target.field());
+                throw new UpstreamFailure("Failed to upload outputs: " + failure.getMessage(), target.field());
             }
         }
         long millis = System.currentTimeMillis() - started;

@@ -2,7 +2,7 @@ package org.comfyapi.server.prompt;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.comfyapi.server.http.ApiException;
+import org.comfyapi.server.error.BadInput;
 
 /**
  * Rewrites a graph before it is queued: every {@code filename_prefix} gets the request id, so
@@ -31,7 +31,7 @@ public final class PromptPreprocessor {
                 }
             }
         }
-        if (!found) throw ApiException.badRequest(NO_OUTPUT_NODE, "prompt");
+        if (!found) throw new BadInput(NO_OUTPUT_NODE, "prompt");
         return graph;
     }
 

@@ -1,12 +1,11 @@
 package org.comfyapi.server.prompt;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.comfyapi.server.log.Log;
 
 import java.nio.file.Path;
 import java.util.List;
 
-/** The one-way path of a prompt: preprocess, run at ComfyUI, collect outputs. Delivery is the caller's. */
+/** The one-way path of a prompt: preprocess, resolve inputs, run at ComfyUI, collect and convert outputs. */
 public final class PromptService {
     private static final Log LOG = Log.get("prompt");
 
@@ -25,19 +24,27 @@ public final class PromptService {
         this.converter = converter;
     }
 
-    public ObjectNode preprocess(PromptRequest request) {
-        return preprocessor.apply(request.prompt(), request.id());
+    /** Preprocesses the graph; a graph that cannot run is a {@code BadInput}. */
+    public PreparedPrompt prepare(PromptRequest request) {
+        long started = System.currentTimeMillis();
+        return new PreparedPrompt(request, preprocessor.apply(request.prompt(), request.id()), started);
     }
 
+    /** Prepares and runs a request with no one watching (the warmup). */
     public PromptResult run(PromptRequest request) throws InterruptedException {
-        long started = System.currentTimeMillis();
-        ObjectNode graph = preprocess(request);
+        return run(prepare(request), RunListener.NONE);
+    }
+
+    public PromptResult run(PreparedPrompt prepared, RunListener listener) throws InterruptedException {
+        PromptRequest request = prepared.request();
+        var graph = prepared.graph();
+        long started = prepared.startedAt();
         List<Path> inputFiles = inputs.resolve(graph, request);
         long queuedAt = System.currentTimeMillis();
         LOG.info("prompt accepted", "request_id", request.id(), "nodes", graph.size(), "inputs", inputFiles.size());
         ComfyRun run;
         try {
-            run = runner.run(request.id(), graph);
+            run = runner.run(request.id(), graph, request.front(), listener);
         } finally {
             InputResolver.deleteAll(inputFiles);
         }

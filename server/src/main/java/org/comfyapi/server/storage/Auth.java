@@ -1,7 +1,8 @@
 package org.comfyapi.server.storage;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.comfyapi.server.http.ApiException;
+import org.comfyapi.server.error.BadInput;
+import org.comfyapi.server.net.HttpUrls;
 
 import java.util.Locale;
 import java.util.Optional;
@@ -48,7 +49,7 @@ public sealed interface Auth {
      * a 400 naming it, e.g. {@code credentials[0].auth.token}.
      */
     static Auth parse(JsonNode json, String location) {
-        if (json == null || !json.isObject()) throw ApiException.badRequest("auth must be an object", location);
+        if (json == null || !json.isObject()) throw new BadInput("auth must be an object", location);
         String type = text(json, "type", location).toLowerCase(Locale.ROOT);
         return switch (type) {
             case "bearer" -> new Bearer(text(json, "token", location));
@@ -56,14 +57,14 @@ public sealed interface Auth {
             case "header" -> {
                 String name = text(json, "header_name", location);
                 if (!TOKEN.matcher(name).matches()) {
-                    throw ApiException.badRequest("header_name is not a valid HTTP header name", location + ".header_name");
+                    throw new BadInput("header_name is not a valid HTTP header name", location + ".header_name");
                 }
                 if (FORBIDDEN_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
-                    throw ApiException.badRequest("header_name cannot be " + name, location + ".header_name");
+                    throw new BadInput("header_name cannot be " + name, location + ".header_name");
                 }
                 String value = text(json, "header_value", location);
                 if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
-                    throw ApiException.badRequest("header_value must be a single line", location + ".header_value");
+                    throw new BadInput("header_value must be a single line", location + ".header_value");
                 }
                 yield new Header(name, value);
             }
@@ -71,33 +72,33 @@ public sealed interface Auth {
             case "s3" -> new S3Keys(text(json, "access_key_id", location), text(json, "secret_access_key", location),
                     optionalText(json, "session_token", location), optionalText(json, "region", location),
                     optionalText(json, "endpoint", location).map(endpoint -> checkEndpoint(endpoint, location + ".endpoint")));
-            default -> throw ApiException.badRequest(
+            default -> throw new BadInput(
                     "auth type must be one of bearer, basic, header, query, s3; got \"" + type + "\"", location + ".type");
         };
     }
 
     private static String checkEndpoint(String endpoint, String location) {
-        if (Urls.httpUrl(endpoint).isEmpty()) throw ApiException.badRequest("endpoint must be an http(s) URL", location);
+        if (HttpUrls.parse(endpoint).isEmpty()) throw new BadInput("endpoint must be an http(s) URL", location);
         return endpoint;
     }
 
     private static String text(JsonNode json, String field, String location) {
         String value = textAllowEmpty(json, field, location);
-        if (value.isEmpty()) throw ApiException.badRequest(field + " must not be empty", location + "." + field);
+        if (value.isEmpty()) throw new BadInput(field + " must not be empty", location + "." + field);
         return value;
     }
 
     private static String textAllowEmpty(JsonNode json, String field, String location) {
         JsonNode value = json.get(field);
-        if (value == null || value.isNull()) throw ApiException.badRequest(field + " is required", location + "." + field);
-        if (!value.isTextual()) throw ApiException.badRequest(field + " must be a string", location + "." + field);
+        if (value == null || value.isNull()) throw new BadInput(field + " is required", location + "." + field);
+        if (!value.isTextual()) throw new BadInput(field + " must be a string", location + "." + field);
         return value.asText();
     }
 
     private static Optional<String> optionalText(JsonNode json, String field, String location) {
         JsonNode value = json.get(field);
         if (value == null || value.isNull()) return Optional.empty();
-        if (!value.isTextual()) throw ApiException.badRequest(field + " must be a string", location + "." + field);
+        if (!value.isTextual()) throw new BadInput(field + " must be a string", location + "." + field);
         return value.asText().isBlank() ? Optional.empty() : Optional.of(value.asText().trim());
     }
 }

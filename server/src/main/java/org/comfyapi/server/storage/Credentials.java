@@ -1,7 +1,7 @@
 package org.comfyapi.server.storage;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.comfyapi.server.http.ApiException;
+import org.comfyapi.server.error.BadInput;
 
 import java.net.URI;
 import java.util.ArrayList;
@@ -21,15 +21,15 @@ public record Credentials(List<Entry> entries) {
     /** Parses {@code [{"url_pattern", "auth"}]}; null or missing means no credentials. */
     public static Credentials parse(JsonNode json, String location) {
         if (json == null || json.isNull() || json.isMissingNode()) return NONE;
-        if (!json.isArray()) throw ApiException.badRequest("credentials must be an array", location);
+        if (!json.isArray()) throw new BadInput("credentials must be an array", location);
         List<Entry> entries = new ArrayList<>(json.size());
         for (int i = 0; i < json.size(); i++) {
             String where = location + "[" + i + "]";
             JsonNode entry = json.get(i);
-            if (!entry.isObject()) throw ApiException.badRequest("credentials entry must be an object", where);
+            if (!entry.isObject()) throw new BadInput("credentials entry must be an object", where);
             JsonNode pattern = entry.get("url_pattern");
             if (pattern == null || !pattern.isTextual() || pattern.asText().isEmpty()) {
-                throw ApiException.badRequest("url_pattern must be a non-empty string", where + ".url_pattern");
+                throw new BadInput("url_pattern must be a non-empty string", where + ".url_pattern");
             }
             entries.add(new Entry(UrlGlob.compile(pattern.asText()), Auth.parse(entry.get("auth"), where + ".auth")));
         }

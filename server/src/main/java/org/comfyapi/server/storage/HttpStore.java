@@ -1,5 +1,7 @@
 package org.comfyapi.server.storage;
 
+import org.comfyapi.server.net.HttpUrls;
+
 import org.comfyapi.server.config.Config;
 
 import java.io.IOException;
@@ -48,7 +50,7 @@ final class HttpStore implements StorageProvider<UploadTarget.HttpPut> {
     /** Any http(s) URL with a host: the provider asked last. */
     @Override
     public boolean downloads(URI url, Optional<Auth> auth) {
-        return Urls.httpUrl(url.toString()).isPresent();
+        return HttpUrls.parse(url.toString()).isPresent();
     }
 
     @Override

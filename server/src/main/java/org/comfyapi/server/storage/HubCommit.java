@@ -1,5 +1,7 @@
 package org.comfyapi.server.storage;
 
+import org.comfyapi.server.net.HttpUrls;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -327,7 +329,7 @@ final class HubCommit {
     }
 
     private static URI actionUrl(JsonNode action, Call call) throws UploadException {
-        return Urls.httpUrl(action.path("href").asText())
+        return HttpUrls.parse(action.path("href").asText())
                 .orElseThrow(() -> new UploadException(call.what() + " failed: the Hub gave no valid LFS URL"));
     }
 

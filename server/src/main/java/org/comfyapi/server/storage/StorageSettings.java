@@ -1,6 +1,7 @@
 package org.comfyapi.server.storage;
 
 import org.comfyapi.server.config.ConfigException;
+import org.comfyapi.server.net.HttpUrls;
 
 import java.time.Duration;
 import java.util.Map;
@@ -99,7 +100,9 @@ public record StorageSettings(
     private static Optional<String> endpoint(Map<String, String> env, String name) {
         Optional<String> value = get(env, name);
         value.ifPresent(v -> {
-            if (Urls.httpUrl(v).isEmpty()) throw new ConfigException(name, "must be an http(s) URL such as http://127.0.0.1:9000");
+            if (HttpUrls.parse(v).isEmpty()) {
+                throw new ConfigException(name, "must be an http(s) URL such as http://127.0.0.1:9000");
+            }
         });
         return value;
     }

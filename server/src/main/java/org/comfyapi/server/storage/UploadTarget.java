@@ -1,7 +1,9 @@
 package org.comfyapi.server.storage;
 
+import org.comfyapi.server.net.HttpUrls;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import org.comfyapi.server.http.ApiException;
+import org.comfyapi.server.error.BadInput;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -30,7 +32,7 @@ public sealed interface UploadTarget {
 
         static S3 parse(JsonNode json, String field) {
             String bucket = text(json, "bucket", field, true);
-            if (!bucket.matches("[a-zA-Z0-9._-]{1,255}")) throw ApiException.badRequest("bucket is not a valid S3 bucket name", field + ".bucket");
+            if (!bucket.matches("[a-zA-Z0-9._-]{1,255}")) throw new BadInput("bucket is not a valid S3 bucket name", field + ".bucket");
             return new S3(bucket, text(json, "prefix", field, false), bool(json, "async", field));
         }
     }
@@ -66,22 +68,22 @@ public sealed interface UploadTarget {
         static HfRepo parse(JsonNode json, String field) {
             String repo = text(json, "repo", field, true).strip();
             if (!repo.matches("[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?") || repo.contains("..")) {
-                throw ApiException.badRequest("repo must be a repository id such as \"user/name\"", field + ".repo");
+                throw new BadInput("repo must be a repository id such as \"user/name\"", field + ".repo");
             }
             String type = text(json, "repo_type", field, false);
             if (type.isEmpty()) type = "model";
             if (!type.equals("model") && !type.equals("dataset") && !type.equals("space")) {
-                throw ApiException.badRequest("repo_type must be model, dataset or space", field + ".repo_type");
+                throw new BadInput("repo_type must be model, dataset or space", field + ".repo_type");
             }
             String revision = text(json, "revision", field, false);
             if (revision.isEmpty()) revision = "main";
             if (revision.isBlank() || revision.contains("..") || revision.chars().anyMatch(c -> c < 0x20 || c == ' ')) {
-                throw ApiException.badRequest("revision must be a branch name", field + ".revision");
+                throw new BadInput("revision must be a branch name", field + ".revision");
             }
             String directory = text(json, "directory", field, false).replaceAll("^/+|/+$", "");
             for (String segment : directory.split("/", -1)) {
                 if (!directory.isEmpty() && (segment.isEmpty() || segment.equals(".") || segment.equals("..") || segment.contains("\\"))) {
-                    throw ApiException.badRequest("directory must be a relative folder without . or .. segments", field + ".directory");
+                    throw new BadInput("directory must be a relative folder without . or .. segments", field + ".directory");
                 }
             }
             return new HfRepo(repo, type, revision, directory, bool(json, "async", field));
@@ -100,7 +102,7 @@ public sealed interface UploadTarget {
 
         static HttpPut parse(JsonNode json, String field) {
             String prefix = text(json, "url_prefix", field, true);
-            if (Urls.httpUrl(prefix).isEmpty()) throw ApiException.badRequest("url_prefix must be an http(s) URL", field + ".url_prefix");
+            if (HttpUrls.parse(prefix).isEmpty()) throw new BadInput("url_prefix must be an http(s) URL", field + ".url_prefix");
             return new HttpPut(prefix, bool(json, "async", field));
         }
     }
@@ -127,7 +129,7 @@ public sealed interface UploadTarget {
             JsonNode json = body.get(field);
             if (json == null || json.isNull()) continue;
             if (found != null) {
-                throw ApiException.badRequest("Only one of s3, azure_blob_upload, hf_upload and http_upload may be given", field);
+                throw new BadInput("Only one of s3, azure_blob_upload, hf_upload and http_upload may be given", field);
             }
             found = parse(field, json);
         }
@@ -137,25 +139,25 @@ public sealed interface UploadTarget {
     static UploadTarget parse(String field, JsonNode json) {
         BiFunction<JsonNode, String, UploadTarget> parser = FIELDS.get(field);
         if (parser == null) throw new IllegalArgumentException("not an upload field: " + field);
-        if (!json.isObject()) throw ApiException.badRequest(field + " must be an object", field);
+        if (!json.isObject()) throw new BadInput(field + " must be an object", field);
         return parser.apply(json, field);
     }
 
     private static String text(JsonNode json, String name, String field, boolean required) {
         JsonNode value = json.get(name);
         if (value == null || value.isNull()) {
-            if (required) throw ApiException.badRequest(name + " is required", field + "." + name);
+            if (required) throw new BadInput(name + " is required", field + "." + name);
             return "";
         }
-        if (!value.isTextual()) throw ApiException.badRequest(name + " must be a string", field + "." + name);
-        if (required && value.asText().isBlank()) throw ApiException.badRequest(name + " must not be empty", field + "." + name);
+        if (!value.isTextual()) throw new BadInput(name + " must be a string", field + "." + name);
+        if (required && value.asText().isBlank()) throw new BadInput(name + " must not be empty", field + "." + name);
         return value.asText();
     }
 
     private static boolean bool(JsonNode json, String name, String field) {
         JsonNode value = json.get(name);
         if (value == null || value.isNull()) return false;
-        if (!value.isBoolean()) throw ApiException.badRequest(name + " must be true or false", field + "." + name);
+        if (!value.isBoolean()) throw new BadInput(name + " must be true or false", field + "." + name);
         return value.asBoolean();
     }
 }

@@ -70,22 +70,6 @@ public final class Urls {
         return out.toString();
     }
 
-    /**
-     * The one check for "an http(s) URL": absolute, scheme http or https (any case), with a host.
-     * Empty for anything else, including text that does not parse.
-     */
-    public static Optional<URI> httpUrl(String text) {
-        if (text == null) return Optional.empty();
-        try {
-            URI uri = new URI(text);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            boolean http = scheme.equals("http") || scheme.equals("https");
-            return http && uri.getHost() != null ? Optional.of(uri) : Optional.empty();
-        } catch (URISyntaxException e) {
-            return Optional.empty();
-        }
-    }
-
     /** host:port with the scheme's default port filled in, for messages such as "connection refused". */
     public static String hostPort(URI uri) {
         int port = uri.getPort();

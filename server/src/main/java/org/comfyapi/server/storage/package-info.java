@@ -15,7 +15,7 @@
  * {@link org.comfyapi.server.storage.DownloadException} whose message is safe to show the user.
  * Uploads return the object's URL: {@code s3://bucket/key} for S3 (region-independent and what
  * the request named), the blob URL for Azure, the file's {@code resolve} URL for Hugging Face,
- * the PUT URL for HTTP. {@link org.comfyapi.server.storage.Urls#httpUrl} is the one check for
+ * the PUT URL for HTTP. {@link org.comfyapi.server.net.HttpUrls#parse} is the one check for
  * "an http(s) URL".
  *
  * <p>Secrets never reach a log line or a message: URLs pass through

@@ -2,6 +2,7 @@ package org.comfyapi.server.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.comfyapi.server.json.Json;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.comfyapi.server.comfy.ComfyMessage;
@@ -26,7 +27,7 @@ import java.util.function.Function;
  */
 public final class SystemEvents implements StorageEvents, AutoCloseable {
     private static final Log LOG = Log.get("webhook.system");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static final int BACKLOG = 10_000;
 
     private final URI url;

@@ -1,6 +1,7 @@
 package org.comfyapi.server.webhook;
 
 import org.comfyapi.server.log.Log;
+import org.comfyapi.server.storage.Urls;
 
 import java.io.IOException;
 import java.net.URI;
@@ -48,14 +49,14 @@ public final class WebhookSender {
                 }
                 int status = http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
                 if (status / 100 == 2) {
-                    LOG.debug("webhook delivered", "request_id", requestId, "url", redact(url), "attempt", attempt);
+                    LOG.debug("webhook delivered", "request_id", requestId, "url", Urls.redact(url), "attempt", attempt);
                     return true;
                 }
                 problem = "HTTP " + status;
             } catch (IOException e) {
                 problem = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
             }
-            LOG.warn("webhook delivery failed", "request_id", requestId, "url", redact(url), "attempt", attempt,
+            LOG.warn("webhook delivery failed", "request_id", requestId, "url", Urls.redact(url), "attempt", attempt,
                     "of", retries + 1, "problem", problem);
             if (attempt <= retries) {
                 Thread.sleep(delay);
@@ -63,11 +64,5 @@ public final class WebhookSender {
             }
         }
         return false;
-    }
-
-    /** Scheme, host, port and path only: query strings and user info may hold secrets. */
-    public static String redact(URI url) {
-        return url.getScheme() + "://" + url.getHost() + (url.getPort() > 0 ? ":" + url.getPort() : "")
-                + (url.getRawPath() == null ? "" : url.getRawPath());
     }
 }

@@ -32,10 +32,6 @@ public final class WebhookSigner {
         }
     }
 
-    public boolean canSign() {
-        return key != null;
-    }
-
     /** The three webhook-* headers for a body; without a secret only id and timestamp. */
     public Map<String, String> headers(String id, long timestampSeconds, WebhookBody body) throws IOException {
         Map<String, String> headers = new LinkedHashMap<>();

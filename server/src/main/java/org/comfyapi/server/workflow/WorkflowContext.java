@@ -7,11 +7,14 @@ import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.proxy.ProxyExecutable;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -64,7 +67,7 @@ final class WorkflowContext implements AutoCloseable {
     Optional<Description> describe(String file) throws WorkflowLoadException {
         ScheduledFuture<?> alarm = arm();
         try {
-            ObjectNode described = Json.parseObject(runtime.getMember("describe").execute(file).asString());
+            ObjectNode described = JsJson.parseObject(runtime.getMember("describe").execute(file).asString());
             if (!described.path("workflow").asBoolean()) return Optional.empty();
             return Optional.of(new Description(text(described, "summary"), text(described, "description"),
                     (ObjectNode) described.get("schema")));
@@ -105,7 +108,7 @@ final class WorkflowContext implements AutoCloseable {
     /** The workflow files that other files required, so far. */
     Set<String> importedFiles() {
         Set<String> files = new HashSet<>();
-        Json.parse(runtime.getMember("importedFiles").execute().asString()).forEach(file -> files.add(file.asText()));
+        JsJson.parse(runtime.getMember("importedFiles").execute().asString()).forEach(file -> files.add(file.asText()));
         return files;
     }
 
@@ -129,13 +132,13 @@ final class WorkflowContext implements AutoCloseable {
             alarm.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException ignored) {
+        } catch (ExecutionException | CancellationException ignored) {
             // it ran; nothing to report beyond the broken context
         }
     }
 
     private String seconds() {
-        return java.math.BigDecimal.valueOf(timeout.toMillis(), 3).stripTrailingZeros().toPlainString();
+        return BigDecimal.valueOf(timeout.toMillis(), 3).stripTrailingZeros().toPlainString();
     }
 
     @Override

@@ -67,7 +67,7 @@ public final class WorkflowEndpoint {
         JsOutcome outcome = pool.use(context -> context.generate(file, inputJson));
         return switch (outcome) {
             case JsOutcome.Generated(String validInput, String prompt) ->
-                    new Generated(Json.parseObject(validInput), Json.parseObject(prompt));
+                    new Generated(JsJson.parseObject(validInput), JsJson.parseObject(prompt));
             case JsOutcome.Invalid(String issues) -> throw new WorkflowInputException(issues(issues));
             case JsOutcome.Failed(String message) -> throw new WorkflowGenerationException(message);
         };
@@ -75,7 +75,7 @@ public final class WorkflowEndpoint {
 
     private static List<WorkflowInputException.Issue> issues(String json) {
         List<WorkflowInputException.Issue> issues = new ArrayList<>();
-        for (JsonNode issue : Json.parse(json)) {
+        for (JsonNode issue : JsJson.parse(json)) {
             StringBuilder path = new StringBuilder("input");
             issue.path("path").forEach(segment -> path.append('.').append(segment.asText()));
             issues.add(new WorkflowInputException.Issue(path.toString(), issue.path("message").asText()));

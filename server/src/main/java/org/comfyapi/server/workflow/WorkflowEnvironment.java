@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.comfyapi.server.config.Directories;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * What the {@code config} module offered to workflow files is built from. {@code models} maps a model
@@ -26,7 +28,7 @@ public record WorkflowEnvironment(
 
     public WorkflowEnvironment {
         models = Map.copyOf(models.entrySet().stream()
-                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> List.copyOf(e.getValue()))));
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> List.copyOf(e.getValue()))));
         modelDirs = Map.copyOf(modelDirs);
         samplers = List.copyOf(samplers);
         schedulers = List.copyOf(schedulers);
@@ -62,7 +64,7 @@ public record WorkflowEnvironment(
         JsonNode spec = nodeInfo.path("input").path("required").path(input);
         if (spec.isMissingNode()) spec = nodeInfo.path("input").path("optional").path(input);
         JsonNode choices = spec.path(0).isArray() ? spec.path(0) : spec.path(1).path("options");
-        List<String> values = new java.util.ArrayList<>();
+        List<String> values = new ArrayList<>();
         choices.forEach(choice -> values.add(choice.asText()));
         return values;
     }

@@ -1,11 +1,12 @@
 package org.comfyapi.server.workflow;
 
-import org.comfyapi.server.http.ApiException;
+import org.comfyapi.server.error.Unavailable;
 import org.comfyapi.server.log.Log;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -112,7 +113,7 @@ public final class WorkflowHost implements AutoCloseable {
     public void awaitLoaded() throws InterruptedException {
         try {
             loaded.get();
-        } catch (ExecutionException | java.util.concurrent.CancellationException ignored) {
+        } catch (ExecutionException | CancellationException ignored) {
             // done
         }
     }
@@ -125,15 +126,15 @@ public final class WorkflowHost implements AutoCloseable {
     /**
      * The registry, waiting for the load if it is still running.
      *
-     * @throws ApiException 503 when the load failed or takes longer than the wait allowed
+     * @throws Unavailable when the load failed or takes longer than the wait allowed
      */
     public WorkflowRegistry await() throws InterruptedException {
         try {
             return loaded.get(maxWait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new ApiException(503, "Workflow endpoints are still loading", "path");
-        } catch (ExecutionException | java.util.concurrent.CancellationException e) {
-            throw new ApiException(503, "Workflow endpoints failed to load: "
+            throw new Unavailable("Workflow endpoints are still loading", "path");
+        } catch (ExecutionException | CancellationException e) {
+            throw new Unavailable("Workflow endpoints failed to load: "
                     + (e.getCause() == null ? e : e.getCause()).getMessage(), "path");
         }
     }

@@ -21,8 +21,4 @@ public record WorkflowLimits(int maxContexts, Duration callTimeout) {
     public WorkflowLimits withMaxContexts(int max) {
         return new WorkflowLimits(max, callTimeout);
     }
-
-    public WorkflowLimits withCallTimeout(Duration timeout) {
-        return new WorkflowLimits(maxContexts, timeout);
-    }
 }

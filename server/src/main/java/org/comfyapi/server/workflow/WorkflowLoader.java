@@ -3,6 +3,7 @@ package org.comfyapi.server.workflow;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.comfyapi.server.log.Log;
 import org.graalvm.polyglot.Source;
+import org.comfyapi.server.json.Json;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -15,7 +15,7 @@
  *   <li>Per request: {@code registry.find(route)} (404 if empty), then {@code endpoint.generate(body.get("input"))};
  *       its {@code prompt()} goes down the /prompt path and its {@code input()} is echoed in the response.
  *       {@link org.comfyapi.server.workflow.WorkflowInputException} and
- *       {@link org.comfyapi.server.workflow.WorkflowGenerationException} are 400 {@code ApiException}s already.</li>
+ *       {@link org.comfyapi.server.workflow.WorkflowGenerationException} are {@code BadInput} errors already.</li>
  *   <li>When models change (a file appears in MODEL_DIR): {@code registry.refresh(environment.withModels(...))}.</li>
  *   <li>At shutdown: {@code registry.close()}.</li>
  * </ol>

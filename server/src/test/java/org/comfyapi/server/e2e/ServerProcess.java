@@ -8,34 +8,58 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Our server as its own process (java Main), for behaviour that ends in an exit code. */
+/**
+ * Our server as its own process (java Main), for behaviour that ends in an exit code or shows in its
+ * output. Started as the README says ({@code --sun-misc-unsafe-memory-access=allow}).
+ */
 final class ServerProcess implements AutoCloseable {
     final Process process;
     final Path log;
+    final Path errors;
     final int port;
 
-    private ServerProcess(Process process, Path log, int port) {
+    private ServerProcess(Process process, Path log, Path errors, int port) {
         this.process = process;
         this.log = log;
+        this.errors = errors;
         this.port = port;
     }
 
+    /** Standard output and standard error together in {@link #output()}. */
     static ServerProcess start(Path dir, Map<String, String> env) throws IOException {
+        return start(dir, env, List.of(), false);
+    }
+
+    /** Standard output in {@link #output()}, standard error apart in {@link #errorOutput()}. */
+    static ServerProcess startSeparated(Path dir, Map<String, String> env, String... args) throws IOException {
+        return start(dir, env, List.of(args), true);
+    }
+
+    private static ServerProcess start(Path dir, Map<String, String> env, List<String> args, boolean separate)
+            throws IOException {
         int port = Simulator.freePort();
         Path log = dir.resolve("server.log");
-        ProcessBuilder builder = new ProcessBuilder(List.of(Simulator.java(), "-Xmx256m", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), "org.comfyapi.server.Main"))
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
+        Path errors = separate ? dir.resolve("server.err") : log;
+        List<String> command = new ArrayList<>(List.of(Simulator.java(), "-Xmx256m", "-XX:TieredStopAtLevel=1",
+                "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), "org.comfyapi.server.Main"));
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(log.toFile());
+        if (separate) {
+            builder.redirectError(errors.toFile());
+        } else {
+            builder.redirectErrorStream(true);
+        }
         builder.environment().put("HOST", "127.0.0.1");
         builder.environment().put("PORT", String.valueOf(port));
         builder.environment().put("HOME", dir.toString());
         builder.environment().putAll(env);
-        return new ServerProcess(builder.start(), log, port);
+        return new ServerProcess(builder.start(), log, errors, port);
     }
 
     int awaitExit(Duration timeout) throws InterruptedException {
@@ -47,6 +71,10 @@ final class ServerProcess implements AutoCloseable {
 
     String output() throws IOException {
         return Files.readString(log);
+    }
+
+    String errorOutput() throws IOException {
+        return Files.readString(errors);
     }
 
     int status(String path) {

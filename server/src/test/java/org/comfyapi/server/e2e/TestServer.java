@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.comfyapi.server.App;
 import org.comfyapi.server.config.Config;
+import org.comfyapi.server.prompt.RunListener;
 import org.comfyapi.server.storage.StorageSettings;
 
 import java.io.IOException;
@@ -49,6 +50,11 @@ final class TestServer implements AutoCloseable {
     }
 
     static TestServer start(Path home, Map<String, String> env, String... simulatorFlags) throws Exception {
+        return start(home, env, RunListener.NONE, simulatorFlags);
+    }
+
+    static TestServer start(Path home, Map<String, String> env, RunListener listener, String... simulatorFlags)
+            throws Exception {
         Files.createDirectories(home.resolve("models/checkpoints"));
         Files.writeString(home.resolve("models/checkpoints/sd15.safetensors"), "not really a model");
         int comfyPort = Simulator.freePort();
@@ -67,7 +73,7 @@ final class TestServer implements AutoCloseable {
         TestServer server = null;
         try {
             CompletableFuture<Integer> exit = new CompletableFuture<>();
-            app = new App(Config.load(all), StorageSettings.fromEnv(all), exit::complete);
+            app = new App(Config.load(all), StorageSettings.fromEnv(all), listener, exit::complete);
             server = new TestServer(home, comfyPort, app);
             exit.thenAccept(server.fatalExit::complete);
             app.start();

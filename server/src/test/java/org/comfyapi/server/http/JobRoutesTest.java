@@ -1,11 +1,12 @@
 package org.comfyapi.server.http;
 
+import org.comfyapi.server.config.JobSettings;
+import org.comfyapi.server.error.RequestError;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import org.comfyapi.server.job.JobOutput;
 import org.comfyapi.server.job.JobRegistry;
-import org.comfyapi.server.job.JobSettings;
 import org.comfyapi.server.job.JobStatus;
 import org.comfyapi.server.job.Progress;
 import org.junit.jupiter.api.AfterAll;
@@ -52,7 +53,7 @@ class JobRoutesTest {
             cfg.routes.get("/prompt/{id}/events", routes::events);
             cfg.routes.get("/prompt/{id}/outputs/{filename}", routes::output);
             cfg.routes.delete("/prompt/{id}", routes::delete);
-            cfg.routes.exception(ApiException.class, (e, ctx) -> HttpApi.json(ctx, e.status(), e.toJson()));
+            cfg.routes.exception(RequestError.class, (e, ctx) -> ErrorResponses.write(ctx, e));
         }).start("127.0.0.1", 0);
         base = "http://127.0.0.1:" + app.port();
     }

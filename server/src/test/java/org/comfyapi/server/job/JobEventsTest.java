@@ -1,5 +1,6 @@
 package org.comfyapi.server.job;
 
+import org.comfyapi.server.config.JobSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -2,7 +2,7 @@ package org.comfyapi.server.prompt;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.comfyapi.server.http.ApiException;
+import org.comfyapi.server.error.BadInput;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,30 +39,30 @@ class PromptPreprocessorTest {
     void refusesAGraphThatSavesNothing() throws Exception {
         assertThatThrownBy(() -> new PromptPreprocessor(true).apply(
                 graph("{\"1\": {\"class_type\": \"PreviewImage\", \"inputs\": {}}}"), "abc"))
-                .isInstanceOfSatisfying(ApiException.class, e -> {
-                    assertThat(e.status()).isEqualTo(400);
-                    assertThat(e.toJson().toString()).isEqualTo(
-                            "{\"error\":\"Prompt must contain a node with a \\\"filename_prefix\\\" input, such as \\\"SaveImage\\\"\",\"location\":\"prompt\"}");
+                .isInstanceOfSatisfying(BadInput.class, e -> {
+                    assertThat(e.getMessage())
+                            .isEqualTo("Prompt must contain a node with a \"filename_prefix\" input, such as \"SaveImage\"");
+                    assertThat(e.location()).isEqualTo("prompt");
                 });
     }
 
     @Test
     void requestParsingNamesTheBadField() throws Exception {
         assertThatThrownBy(() -> PromptRequest.parse(JSON.readTree("[1]")))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.location()).isEqualTo("body"));
+                .isInstanceOfSatisfying(BadInput.class, e -> assertThat(e.location()).isEqualTo("body"));
         assertThatThrownBy(() -> PromptRequest.parse(JSON.readTree("{\"prompt\": \"x\"}")))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.location()).isEqualTo("prompt"));
+                .isInstanceOfSatisfying(BadInput.class, e -> assertThat(e.location()).isEqualTo("prompt"));
         assertThatThrownBy(() -> PromptRequest.parse(JSON.readTree("{}")))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.location()).isEqualTo("prompt"));
+                .isInstanceOfSatisfying(BadInput.class, e -> assertThat(e.location()).isEqualTo("prompt"));
         assertThatThrownBy(() -> PromptRequest.parse(JSON.readTree("{\"prompt\": {\"1\": {\"inputs\": {}}}}")))
-                .isInstanceOfSatisfying(ApiException.class,
+                .isInstanceOfSatisfying(BadInput.class,
                         e -> assertThat(e.location()).isEqualTo("prompt.1.class_type"));
         assertThatThrownBy(() -> PromptRequest.parse(JSON.readTree(
                 "{\"prompt\": {\"1\": {\"class_type\": \"X\", \"inputs\": 3}}}")))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.location()).isEqualTo("prompt.1.inputs"));
+                .isInstanceOfSatisfying(BadInput.class, e -> assertThat(e.location()).isEqualTo("prompt.1.inputs"));
         assertThatThrownBy(() -> PromptRequest.parse(JSON.readTree(
                 "{\"id\": \"../etc\", \"prompt\": {\"1\": {\"class_type\": \"X\", \"inputs\": {}}}}")))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.location()).isEqualTo("id"));
+                .isInstanceOfSatisfying(BadInput.class, e -> assertThat(e.location()).isEqualTo("id"));
         PromptRequest ok = PromptRequest.parse(JSON.readTree("{\"prompt\": {\"1\": {\"class_type\": \"X\", \"inputs\": {}}}}"));
         assertThat(ok.id()).matches("[0-9a-f-]{36}");
     }

@@ -2,7 +2,7 @@ package org.comfyapi.server.storage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.comfyapi.server.http.ApiException;
+import org.comfyapi.server.error.BadInput;
 import org.junit.jupiter.api.Test;
 
 import java.util.Optional;
@@ -79,21 +79,21 @@ class CredentialsTest {
     @Test
     void errorsNameTheField() throws Exception {
         assertThatThrownBy(() -> Credentials.parse(json("[{'url_pattern': 'x', 'auth': {'type': 'bearer'}}]"), "credentials"))
-                .isInstanceOf(ApiException.class)
-                .satisfies(e -> assertThat(((ApiException) e).location()).isEqualTo("credentials[0].auth.token"));
+                .isInstanceOf(BadInput.class)
+                .satisfies(e -> assertThat(((BadInput) e).location()).isEqualTo("credentials[0].auth.token"));
         assertThatThrownBy(() -> Credentials.parse(json("[{'url_pattern': 'x', 'auth': {'type': 'bearer', 'token': 't'}},"
                 + " {'auth': {'type': 'bearer', 'token': 't'}}]"), "credentials"))
-                .satisfies(e -> assertThat(((ApiException) e).location()).isEqualTo("credentials[1].url_pattern"));
+                .satisfies(e -> assertThat(((BadInput) e).location()).isEqualTo("credentials[1].url_pattern"));
         assertThatThrownBy(() -> Credentials.parse(json("[{'url_pattern': 'x', 'auth': {'type': 'oauth'}}]"), "credentials"))
-                .satisfies(e -> assertThat(((ApiException) e).location()).isEqualTo("credentials[0].auth.type"));
+                .satisfies(e -> assertThat(((BadInput) e).location()).isEqualTo("credentials[0].auth.type"));
         assertThatThrownBy(() -> Credentials.parse(json("[{'url_pattern': 'x', 'auth': {'type': 'header', 'header_name': 'Host',"
                 + " 'header_value': 'v'}}]"), "credentials"))
-                .satisfies(e -> assertThat(((ApiException) e).location()).isEqualTo("credentials[0].auth.header_name"));
+                .satisfies(e -> assertThat(((BadInput) e).location()).isEqualTo("credentials[0].auth.header_name"));
         assertThatThrownBy(() -> Credentials.parse(json("[{'url_pattern': 'x', 'auth': {'type': 's3', 'access_key_id': 'a',"
                 + " 'secret_access_key': 'b', 'endpoint': 'ftp://x'}}]"), "credentials"))
-                .satisfies(e -> assertThat(((ApiException) e).location()).isEqualTo("credentials[0].auth.endpoint"));
+                .satisfies(e -> assertThat(((BadInput) e).location()).isEqualTo("credentials[0].auth.endpoint"));
         assertThatThrownBy(() -> Credentials.parse(json("{}"), "credentials"))
-                .satisfies(e -> assertThat(((ApiException) e).location()).isEqualTo("credentials"));
+                .satisfies(e -> assertThat(((BadInput) e).location()).isEqualTo("credentials"));
     }
 
     @Test

@@ -2,7 +2,7 @@ package org.comfyapi.server.storage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.comfyapi.server.http.ApiException;
+import org.comfyapi.server.error.BadInput;
 import org.junit.jupiter.api.Test;
 
 import java.util.Optional;
@@ -20,7 +20,7 @@ class UploadTargetTest {
     private static String location(String body) {
         try {
             parse(body);
-        } catch (ApiException e) {
+        } catch (BadInput e) {
             return e.location();
         } catch (Exception e) {
             throw new AssertionError(e);

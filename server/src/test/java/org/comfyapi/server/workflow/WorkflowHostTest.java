@@ -2,7 +2,7 @@ package org.comfyapi.server.workflow;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.comfyapi.server.http.ApiException;
+import org.comfyapi.server.error.Unavailable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -116,8 +116,7 @@ class WorkflowHostTest {
             host.load(() -> {
                 throw new IllegalStateException("ComfyUI said nothing useful");
             });
-            assertThatThrownBy(host::await).isInstanceOfSatisfying(ApiException.class, e -> {
-                assertThat(e.status()).isEqualTo(503);
+            assertThatThrownBy(host::await).isInstanceOfSatisfying(Unavailable.class, e -> {
                 assertThat(e.getMessage()).contains("ComfyUI said nothing useful");
             });
             assertThat(host.isLoaded()).as("/ready is not held back for ever").isTrue();

@@ -1,11 +1,11 @@
 package org.comfyapi.server.prompt;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.comfyapi.server.json.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.comfyapi.server.http.ApiException;
 import org.comfyapi.server.log.Log;
+import org.comfyapi.server.storage.Urls;
 import org.comfyapi.server.webhook.WebhookBody;
 import org.comfyapi.server.webhook.WebhookSender;
 
@@ -17,66 +17,28 @@ import java.nio.file.Path;
 import java.time.Instant;
 
 /**
- * Runs an asynchronous request after its 202 and delivers the outcome: {@code output.complete} per
- * file to the legacy webhook, one signed {@code prompt.complete} to webhook_v2, or {@code prompt.failed}.
+ * Sends an asynchronous request's outcome to the webhooks it named: {@code output.complete} per file
+ * to the legacy webhook, one signed {@code prompt.complete} to webhook_v2, or {@code prompt.failed}.
  */
-public final class PromptDelivery {
+final class WebhookDelivery {
     private static final Log LOG = Log.get("prompt.delivery");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
-    private final PromptService prompts;
-    private final OutputUploader uploader;
     private final WebhookSender sender;
-    private final SyncResponseWriter writer = new SyncResponseWriter();
+    private final ResultJsonWriter writer;
     private final Path spool;
 
-    public PromptDelivery(PromptService prompts, OutputUploader uploader, WebhookSender sender, Path spool) {
-        this.prompts = prompts;
-        this.uploader = uploader;
+    WebhookDelivery(WebhookSender sender, ResultJsonWriter writer, Path spool) {
         this.sender = sender;
+        this.writer = writer;
         this.spool = spool;
     }
 
-    /** Starts the work on its own virtual thread and returns at once. */
-    public void runInBackground(PromptRequest request) {
-        Thread.ofVirtual().name("prompt-" + request.id()).start(() -> {
-            try {
-                run(request);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-                LOG.error("async prompt failed unexpectedly", "request_id", request.id(), "error", e.toString());
-            }
-        });
-    }
-
-    void run(PromptRequest request) throws InterruptedException {
-        PromptResult result;
-        try {
-            result = prompts.run(request);
-        } catch (ApiException e) {
-            failed(request, e.getMessage());
-            return;
-        }
-        try {
-            OutputUploader.Uploaded uploaded;
-            try {
-                uploaded = uploader.upload(result);
-            } catch (ApiException e) {
-                failed(request, e.getMessage());
-                return;
-            }
-            complete(result, uploaded);
-        } finally {
-            result.deleteFiles();
-        }
-    }
-
-    private void complete(PromptResult result, OutputUploader.Uploaded uploaded) throws InterruptedException {
+    void complete(PromptResult result, OutputUploader.Uploaded uploaded) throws InterruptedException {
         PromptRequest request = result.request();
         if (request.webhook().isPresent()) {
             for (OutputFile file : result.files()) {
-                WebhookBody body = spooled(out -> writeOutputComplete(out, result, file));
+                WebhookBody body = spooled(out -> writer.writeOutputComplete(out, result, file));
                 if (body != null) deliver(request.webhook().get(), request.id(), body, false);
             }
         }
@@ -88,7 +50,7 @@ public final class PromptDelivery {
         }
     }
 
-    private void failed(PromptRequest request, String error) throws InterruptedException {
+    void failed(PromptRequest request, String error) throws InterruptedException {
         LOG.warn("prompt failed", "request_id", request.id(), "error", error);
         JsonNode graph = request.prompt();
         if (request.webhook().isPresent()) {
@@ -105,24 +67,10 @@ public final class PromptDelivery {
         }
     }
 
-    private void writeOutputComplete(OutputStream out, PromptResult result, OutputFile file) throws IOException {
-        try (JsonGenerator gen = JSON.getFactory().createGenerator(out)) {
-            gen.writeStartObject();
-            gen.writeStringField("event", "output.complete");
-            gen.writeFieldName("image");
-            SyncResponseWriter.writeBase64(gen, file);
-            gen.writeStringField("id", result.request().id());
-            gen.writeStringField("filename", file.filename());
-            gen.writeFieldName("prompt");
-            JSON.writeTree(gen, result.graph());
-            gen.writeEndObject();
-        }
-    }
-
     private void deliver(URI url, String id, WebhookBody body, boolean signed) throws InterruptedException {
         try {
             if (!sender.deliver(url, id, body, signed, id)) {
-                LOG.error("webhook gave up after all retries", "request_id", id, "url", WebhookSender.redact(url));
+                LOG.error("webhook gave up after all retries", "request_id", id, "url", Urls.redact(url));
             }
         } finally {
             body.discard();

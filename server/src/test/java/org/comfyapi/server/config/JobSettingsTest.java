@@ -1,6 +1,5 @@
-package org.comfyapi.server.job;
+package org.comfyapi.server.config;
 
-import org.comfyapi.server.config.ConfigException;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -15,7 +14,7 @@ class JobSettingsTest {
 
     @Test
     void defaultsAreAnHourAndTenThousandJobsKeptUnderTheCache() {
-        JobSettings s = JobSettings.fromEnv(Map.of(), CACHE);
+        JobSettings s = JobSettings.fromEnv(new Env(Map.of()), CACHE);
         assertThat(s.retention()).isEqualTo(Duration.ofHours(1));
         assertThat(s.maxRetained()).isEqualTo(10_000);
         assertThat(s.keptRoot()).isEqualTo(CACHE.resolve("jobs"));
@@ -23,12 +22,12 @@ class JobSettingsTest {
 
     @Test
     void valuesAreReadAndBadOnesNameTheirVariable() {
-        JobSettings s = JobSettings.fromEnv(Map.of("JOB_RETENTION_S", "1.5", "JOB_RETENTION_MAX", "7"), CACHE);
+        JobSettings s = JobSettings.fromEnv(new Env(Map.of("JOB_RETENTION_S", "1.5", "JOB_RETENTION_MAX", "7")), CACHE);
         assertThat(s.retention()).isEqualTo(Duration.ofMillis(1500));
         assertThat(s.maxRetained()).isEqualTo(7);
-        assertThatThrownBy(() -> JobSettings.fromEnv(Map.of("JOB_RETENTION_S", "soon"), CACHE))
+        assertThatThrownBy(() -> JobSettings.fromEnv(new Env(Map.of("JOB_RETENTION_S", "soon")), CACHE))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("JOB_RETENTION_S");
-        assertThatThrownBy(() -> JobSettings.fromEnv(Map.of("JOB_RETENTION_MAX", "-1"), CACHE))
+        assertThatThrownBy(() -> JobSettings.fromEnv(new Env(Map.of("JOB_RETENTION_MAX", "-1")), CACHE))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("JOB_RETENTION_MAX");
     }
 }

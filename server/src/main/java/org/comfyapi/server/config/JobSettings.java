@@ -1,18 +1,16 @@
-package org.comfyapi.server.job;
-
-import org.comfyapi.server.config.Env;
+package org.comfyapi.server.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 
 /**
+ * Jobs: how long finished ones are kept, how many, and where async outputs wait for download.
+ *
  * @param retention   how long a finished job is kept ({@code JOB_RETENTION_S}, default 3600)
  * @param maxRetained most finished jobs kept, oldest out first ({@code JOB_RETENTION_MAX}, default 10000)
  * @param keptRoot    where async outputs are kept, one folder per job ({@code CACHE_DIR/jobs})
  */
 public record JobSettings(Duration retention, int maxRetained, Path keptRoot) {
-    public static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
     /** Events a subscriber may have unread before progress is skipped (half) or it is dropped (all). */
     public static final int SUBSCRIBER_CAPACITY = 256;
 
@@ -21,8 +19,7 @@ public record JobSettings(Duration retention, int maxRetained, Path keptRoot) {
     }
 
     /** {@code JOB_RETENTION_S} (seconds, may be fractional) and {@code JOB_RETENTION_MAX}; a bad value names its variable. */
-    public static JobSettings fromEnv(Map<String, String> variables, Path cacheDir) {
-        Env env = new Env(variables);
+    static JobSettings fromEnv(Env env, Path cacheDir) {
         double seconds = env.nonNegativeNumber("JOB_RETENTION_S", 3600);
         return new JobSettings(Duration.ofMillis((long) (seconds * 1000)),
                 env.intRange("JOB_RETENTION_MAX", 10_000, 0, 10_000_000), cacheDir.resolve("jobs"));

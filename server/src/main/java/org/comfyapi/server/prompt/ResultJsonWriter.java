@@ -3,6 +3,7 @@ package org.comfyapi.server.prompt;
 import com.fasterxml.jackson.core.Base64Variants;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.comfyapi.server.json.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
@@ -14,18 +15,19 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Writes the synchronous 200 body straight to the socket: the request echoed, then each output as
- * base64 streamed from disk, so a large output is never held in memory.
+ * Writes a prompt's result as JSON, streamed: the synchronous 200 body and the webhook_v2
+ * {@code prompt.complete} body (the request echoed, outputs as URLs or base64, stats), and the legacy
+ * webhook's {@code output.complete} body per file. Outputs stream from disk, so a large one is never held in memory.
  */
-public final class SyncResponseWriter {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> OWN_FIELDS = Set.of("id", "prompt", "images", "filenames", "stats");
+final class ResultJsonWriter {
+    private static final ObjectMapper JSON = Json.MAPPER;
+    private static final Set<String> OWN_FIELDS = Set.of("id", "prompt", "images", "filenames", "ui", "stats");
 
     /**
      * @param extra fields written first (webhook_v2's {@code type} and {@code timestamp}), may be null
      * @param urls  where the outputs were uploaded; empty to inline them as base64
      */
-    public void write(OutputStream out, PromptResult result, ObjectNode extra, List<String> urls, long uploadTime)
+    void write(OutputStream out, PromptResult result, ObjectNode extra, List<String> urls, long uploadTime)
             throws IOException {
         PromptStats stats = result.stats(uploadTime);
         try (JsonGenerator gen = JSON.getFactory().createGenerator(out)
@@ -55,21 +57,38 @@ public final class SyncResponseWriter {
             gen.writeArrayFieldStart("filenames");
             for (OutputFile file : result.files()) gen.writeString(file.filename());
             gen.writeEndArray();
+            gen.writeFieldName("ui");
+            JSON.writeTree(gen, UiOutputs.from(result.run().history()));
             gen.writeFieldName("stats");
             writeStats(gen, stats);
             gen.writeEndObject();
         }
     }
 
+    /** The legacy webhook's body for one output file. */
+    void writeOutputComplete(OutputStream out, PromptResult result, OutputFile file) throws IOException {
+        try (JsonGenerator gen = JSON.getFactory().createGenerator(out)) {
+            gen.writeStartObject();
+            gen.writeStringField("event", "output.complete");
+            gen.writeFieldName("image");
+            writeBase64(gen, file);
+            gen.writeStringField("id", result.request().id());
+            gen.writeStringField("filename", file.filename());
+            gen.writeFieldName("prompt");
+            JSON.writeTree(gen, result.graph());
+            gen.writeEndObject();
+        }
+    }
+
     /** The file's bytes as one base64 string, streamed from disk. */
-    public static void writeBase64(JsonGenerator gen, OutputFile file) throws IOException {
+    private static void writeBase64(JsonGenerator gen, OutputFile file) throws IOException {
         long size = Files.size(file.path());
         try (InputStream in = Files.newInputStream(file.path())) {
             gen.writeBinary(Base64Variants.MIME_NO_LINEFEEDS, in, size <= Integer.MAX_VALUE ? (int) size : -1);
         }
     }
 
-    public static void writeStats(JsonGenerator gen, PromptStats stats) throws IOException {
+    private static void writeStats(JsonGenerator gen, PromptStats stats) throws IOException {
         gen.writeStartObject();
         gen.writeObjectFieldStart("comfy_execution");
         gen.writeNumberField("start", stats.comfyStart());
