@@ -134,6 +134,7 @@ public final class OpenApiDocument {
         ObjectNode id = pathParam("id", "The request id (letters, digits, '.', '_', '-')", EXAMPLE_ID);
         ObjectNode status = paths.putObject("/prompt/{id}");
         ObjectNode get = status.putObject("get");
+        get.put("operationId", "getJob");
         get.putArray("tags").add("jobs");
         get.put("summary", "A job's status, progress, outputs and error");
         get.putArray("parameters").add(id.deepCopy());
@@ -143,6 +144,7 @@ public final class OpenApiDocument {
         response(responses, "404", "Unknown or expired id", ref("Error"));
 
         ObjectNode delete = status.putObject("delete");
+        delete.put("operationId", "deleteJob");
         delete.putArray("tags").add("jobs");
         delete.put("summary", "Cancel a job: removed from ComfyUI's queue, or interrupted; kept outputs deleted");
         delete.putArray("parameters").add(id.deepCopy());
@@ -152,6 +154,7 @@ public final class OpenApiDocument {
         response(responses, "404", "Unknown or expired id", ref("Error"));
 
         ObjectNode events = paths.putObject("/prompt/{id}/events").putObject("get");
+        events.put("operationId", "getJobEvents");
         events.putArray("tags").add("jobs");
         events.put("summary", "Live events of a job (Server-Sent Events)");
         events.put("description", "text/event-stream. First `status` (the job), then as they happen `progress` "
@@ -171,6 +174,7 @@ public final class OpenApiDocument {
         response(responses, "404", "Unknown or expired id", ref("Error"));
 
         ObjectNode output = paths.putObject("/prompt/{id}/outputs/{filename}").putObject("get");
+        output.put("operationId", "getJobOutput");
         output.putArray("tags").add("jobs");
         output.put("summary", "A kept output of an async job (\"async\": true), streamed with its Content-Type");
         output.putArray("parameters").add(id.deepCopy())

@@ -26,6 +26,15 @@ class JobsEndToEndTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
+    /** PrimitiveString into PreviewAny (a text output), beside an image so the graph saves a file. */
+    private static final String UI_GRAPH = """
+            {"1": {"class_type": "PrimitiveString", "inputs": {"value": "hello jobs"}},
+             "2": {"class_type": "PreviewAny", "inputs": {"source": ["1", 0]}},
+             "3": {"class_type": "EmptyImage", "inputs": {"width": 8, "height": 8, "batch_size": 1, "color": 0}},
+             "4": {"class_type": "SaveImage", "inputs": {"filename_prefix": "ui", "images": ["3", 0]}}}""";
+    private static final JsonNode UI_EXPECTED = TestServer.JSON.createObjectNode().set("2",
+            TestServer.JSON.createObjectNode().set("text", TestServer.JSON.createArrayNode().add("hello jobs")));
+
     @TempDir
     static Path home;
     static TestServer server;
@@ -139,6 +148,28 @@ class JobsEndToEndTest {
         byte[] webp = bytes(output.path("url").asText());
         assertThat(new String(webp, 0, 4)).isEqualTo("RIFF");
         assertThat(new String(webp, 8, 4)).isEqualTo("WEBP");
+
+        TestServer.Response deleted = delete("/prompt/webp-1");
+        assertThat(deleted.status()).isEqualTo(200);
+        assertThat(deleted.json().path("status").asText()).isEqualTo("completed");
+        assertThat(server.get(output.path("url").asText()).status()).isEqualTo(404);
+        assertThat(home.resolve(".cache/comfyui-api/jobs/webp-1")).doesNotExist();
+    }
+
+    @Test
+    void aWebhookJobIsAJobAndItsSignedWebhookCarriesUi() throws Exception {
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
+            String body = "{\"id\": \"hook-8\", \"webhook_v2\": \"" + receiver.url("/v2") + "\", \"prompt\": " + UI_GRAPH + "}";
+            TestServer.Response accepted = server.post("/prompt", body);
+            assertThat(accepted.status()).isEqualTo(202);
+            assertThat(accepted.json().path("status").asText()).isEqualTo("ok");
+            JsonNode hook = receiver.awaitCount(r -> r.path().equals("/v2"), 1, WAIT).getFirst().json();
+            assertThat(hook.path("type").asText()).isEqualTo("prompt.complete");
+            assertThat(hook.path("ui")).isEqualTo(UI_EXPECTED);
+            JsonNode job = awaitStatus("hook-8", "completed");
+            assertThat(job.path("ui")).isEqualTo(UI_EXPECTED);
+            assertThat(job.path("outputs").get(0).path("url").isNull()).isTrue();
+        }
     }
 
     @Test
@@ -243,16 +274,10 @@ class JobsEndToEndTest {
 
     @Test
     void nonFileOutputsAreReturnedInUi() throws Exception {
-        String graph = """
-                {"1": {"class_type": "PrimitiveString", "inputs": {"value": "hello jobs"}},
-                 "2": {"class_type": "PreviewAny", "inputs": {"source": ["1", 0]}},
-                 "3": {"class_type": "EmptyImage", "inputs": {"width": 8, "height": 8, "batch_size": 1, "color": 0}},
-                 "4": {"class_type": "SaveImage", "inputs": {"filename_prefix": "ui", "images": ["3", 0]}}}""";
-        TestServer.Response sync = server.post("/prompt", Graphs.body("ui-7", graph));
+        TestServer.Response sync = server.post("/prompt", Graphs.body("ui-7", UI_GRAPH));
         assertThat(sync.status()).as(sync.body()).isEqualTo(200);
-        JsonNode expected = TestServer.JSON.readTree("{\"2\": {\"text\": [\"hello jobs\"]}}");
-        assertThat(sync.json().path("ui")).isEqualTo(expected);
-        assertThat(server.get("/prompt/ui-7").json().path("ui")).isEqualTo(expected);
+        assertThat(sync.json().path("ui")).isEqualTo(UI_EXPECTED);
+        assertThat(server.get("/prompt/ui-7").json().path("ui")).isEqualTo(UI_EXPECTED);
     }
 
     @Test
