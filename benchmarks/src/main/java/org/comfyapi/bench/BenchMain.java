@@ -104,6 +104,11 @@ public final class BenchMain {
 
         /** Our server in front of a given simulator, not yet ready. */
         Child launchServer(List<String> extraJvm, Path workflowDir, Child comfy) throws Exception {
+            return launchServer(o.serverJar(), extraJvm, workflowDir, comfy);
+        }
+
+        /** A server from the given jar (ours, or an earlier build as a baseline) in front of a simulator. */
+        Child launchServer(Path jar, List<String> extraJvm, Path workflowDir, Child comfy) throws Exception {
             List<String> jvm = new ArrayList<>(o.serverJvm());
             jvm.addAll(extraJvm);
             Map<String, String> e = new HashMap<>();
@@ -112,7 +117,7 @@ public final class BenchMain {
             e.put("WORKFLOW_DIR", workflowDir.toString());
             e.put("HOME", work.toString());
             e.put("CACHE_DIR", work.resolve("cache").toString());
-            return Child.server(o.serverJar(), jvm, e, work.resolve("logs/server-" + (++servers) + ".log"));
+            return Child.server(jar, jvm, e, work.resolve("logs/server-" + (++servers) + ".log"));
         }
 
         /** Our server, ready. */
@@ -122,7 +127,12 @@ public final class BenchMain {
 
         /** Our server in front of a given simulator, ready. */
         Child startServer(Child comfy) throws Exception {
-            Child s = launchServer(List.of(), emptyWorkflows(), comfy);
+            return startServer(o.serverJar(), comfy);
+        }
+
+        /** A server from the given jar in front of a given simulator, ready. */
+        Child startServer(Path jar, Child comfy) throws Exception {
+            Child s = launchServer(jar, List.of(), emptyWorkflows(), comfy);
             try {
                 s.awaitHttp("/ready", Duration.ofSeconds(120));
             } catch (Exception ex) {

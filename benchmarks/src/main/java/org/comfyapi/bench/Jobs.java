@@ -28,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 
 /**
  * 6. Jobs: GET /prompt/&lt;id&gt; beside GET /health; N concurrent SSE subscribers on one running job (added server
@@ -49,6 +50,7 @@ final class Jobs implements BenchMain.Section {
     public void run(BenchMain.Env env, Table table) throws Exception {
         Options o = env.o;
         retainedHeap(table, o.pick(10_000, 1_000), env.work.resolve("jobs-heap"));
+        registryLatency(env, table);
         try (Child sim = Child.simulator(o.simulatorJar(), env.home, env.work.resolve("logs/simulator-jobs.log"), "-Xmx1g",
                 "--step-ms", "40");
              Child server = env.startServer(sim)) {
@@ -66,6 +68,41 @@ final class Jobs implements BenchMain.Section {
                     verdict(many.delay.p99() <= 50, o), "<= 50 ms");
             table.row("6", "SSE: events each subscriber got / progress events skipped for slow reading",
                     many.eventsPerSubscriber + " / " + many.skipped, few.eventsPerSubscriber + " / " + few.skipped, "", "");
+        }
+    }
+
+    /** A sync 100 KB prompt through a build without the registry (--baseline-jar) and through ours, alternating. */
+    private static void registryLatency(BenchMain.Env env, Table table) throws Exception {
+        Options o = env.o;
+        String what = "sync 100 KB PNG prompt, c=1, server before the jobs registry vs ours";
+        if (o.baselineJar() == null) {
+            table.row("6", what, "not run", "", "pass --baseline-jar=<a server jar built before the registry>", "<= +0.2 ms p50");
+            return;
+        }
+        int side = NoisePng.sideFor(100_000);
+        String file = "noise-jobs-" + side + ".png";
+        NoisePng.noise(env.home.resolve("input").resolve(file), side, side, side);
+        IntFunction<ObjectNode> graphs = Clients.loadSave(file);
+        try (Child before = env.startServer(o.baselineJar(), env.simulator); Child ours = env.startServer(env.simulator)) {
+            Clients.RunnerFactory baseline = Clients.api(before.base());
+            Clients.RunnerFactory api = Clients.api(ours.base());
+            int warm = o.pick(50, 3);
+            Load.run(baseline, graphs, 1, warm, 600);
+            Load.run(api, graphs, 1, warm, 600);
+            Load.Result[] both = Load.compare(baseline, api, graphs, 1, o.pick(600, 10), 10, () -> {
+                try {
+                    env.cleanOutputs();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            double added = both[1].latency().p50() - both[0].latency().p50();
+            table.row("6", what + ", n=" + both[1].requests() + ": p50", Table.ms(both[1].latency().p50()),
+                    Table.ms(both[0].latency().p50()) + " before", Table.signedMs(added) + " " + verdict(added <= 0.2, o),
+                    "<= +0.2 ms");
+            table.row("6", what + ", n=" + both[1].requests() + ": p99", Table.ms(both[1].latency().p99()),
+                    Table.ms(both[0].latency().p99()) + " before",
+                    Table.signedMs(both[1].latency().p99() - both[0].latency().p99()), "");
         }
     }
 
