@@ -174,11 +174,6 @@ public final class JobRegistry implements AutoCloseable {
         return store.get(id);
     }
 
-    /** A job ended (cancelled) while its request was still being prepared: stop what reached ComfyUI since. */
-    public void cancelIfEnded(String id) {
-        if (store.get(id).map(s -> s.status().isFinal()).orElse(false)) canceller.cancel(id);
-    }
-
     private void awaitEnd(String id, Duration wait) throws InterruptedException {
         Optional<JobSubscription> sub = store.subscribe(id);
         if (sub.isEmpty()) return;
@@ -214,7 +209,7 @@ public final class JobRegistry implements AutoCloseable {
             before[0] = s;
             return s.status().isFinal() ? s : change.apply(s);
         });
-        if (now.isPresent() && !now.get().equals(before[0])) store.publish(id, JobEvent.status(now.get()));
+        if (now.isPresent() && !now.get().json().equals(before[0].json())) store.publish(id, JobEvent.status(now.get()));
     }
 
     @Override

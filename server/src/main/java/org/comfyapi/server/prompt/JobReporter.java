@@ -7,6 +7,7 @@ import org.comfyapi.server.comfy.ComfyClient;
 import org.comfyapi.server.comfy.ComfyMessage;
 import org.comfyapi.server.comfy.ComfyPreview;
 import org.comfyapi.server.comfy.ComfyUnavailableException;
+import org.comfyapi.server.error.ExecutionFailure;
 import org.comfyapi.server.error.RequestError;
 import org.comfyapi.server.job.JobOutput;
 import org.comfyapi.server.job.JobRegistry;
@@ -78,12 +79,15 @@ public final class JobReporter implements RunListener {
         live.put(request.id(), new Live(request.prompt(), request.keepsOutputs()));
     }
 
+    /** Told just before the POST to ComfyUI; a job cancelled while it was being prepared goes no further. */
     @Override
     public void sent(String requestId, String promptId) {
+        if (jobs.get(requestId).map(s -> s.status().isFinal()).orElse(false)) {
+            throw new ExecutionFailure("Prompt execution was interrupted: the job was cancelled before it reached ComfyUI",
+                    "id", null);
+        }
         requestOfPrompt.put(promptId, requestId);
         jobs.sentToComfy(requestId, promptId, -1);
-        // a DELETE that came while the request was still being prepared: stop it now that ComfyUI has it
-        jobs.cancelIfEnded(requestId);
         refreshPositions();
     }
 
@@ -189,6 +193,7 @@ public final class JobReporter implements RunListener {
     }
 
     private static JobStatus statusOf(RuntimeException error) {
+        if (error instanceof RequestError e && "timeout".equals(e.location())) return JobStatus.TIMED_OUT;
         String message = String.valueOf(error.getMessage());
         return message.startsWith("Prompt execution was interrupted") ? JobStatus.INTERRUPTED : JobStatus.FAILED;
     }
