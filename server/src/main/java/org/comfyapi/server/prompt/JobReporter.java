@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code execution_start}, a node event per {@code executing} and {@code execution_cached} node,
  * {@code progress}, previews (type 4 frames name their prompt; type 1 frames belong to the prompt running
  * now), and queue positions, read from {@code /queue} after a {@code status} frame while any of our
- * prompts waits (at most every 200 ms).
+ * prompts waits behind another (at most every 200 ms).
  */
 public final class JobReporter implements RunListener {
     private static final Log LOG = Log.get("prompt.jobs");
@@ -88,7 +88,6 @@ public final class JobReporter implements RunListener {
         }
         requestOfPrompt.put(promptId, requestId);
         jobs.sentToComfy(requestId, promptId, -1);
-        refreshPositions();
     }
 
     @Override
@@ -123,9 +122,15 @@ public final class JobReporter implements RunListener {
         }
     }
 
-    /** Every {@code status} frame of ComfyUI (queue length changes). */
+    /**
+     * Every frame of ComfyUI; {@code status} frames tell the queue's length. With more than one prompt in it,
+     * the waiting jobs' positions are read from {@code /queue}; a lone prompt needs no read (and a request
+     * pays nothing for positions when ComfyUI is idle).
+     */
     public void onComfyMessage(ComfyMessage message) {
-        if (message.type().equals("status") && live.values().stream().anyMatch(j -> j.waiting)) refreshPositions();
+        if (!message.type().equals("status")) return;
+        JsonNode remaining = message.data().path("status").path("exec_info").path("queue_remaining");
+        if (remaining.asInt(0) > 1 && live.values().stream().anyMatch(j -> j.waiting)) refreshPositions();
     }
 
     public void onPreview(ComfyPreview preview) {
