@@ -16,6 +16,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /** {@code GET /prompt/<id>}, its event stream, its kept outputs, and {@code DELETE /prompt/<id>}. */
 public final class JobRoutes {
@@ -47,15 +49,21 @@ public final class JobRoutes {
             ctx.res().setHeader("Cache-Control", "no-cache");
             ctx.res().setHeader("X-Accel-Buffering", "no");
             OutputStream out = ctx.res().getOutputStream();
+            List<JobEvent> backlog = new ArrayList<>();
             JobEvent event;
             while ((event = sub.next(keepAlive)) != null) {
+                // whatever else queued up meanwhile goes out with it, in one flush
+                backlog.add(event);
+                sub.drainTo(backlog);
                 try {
-                    out.write(event.frame());
+                    for (JobEvent e : backlog) out.write(e.frame());
                     out.flush();
                 } catch (IOException e) {
                     LOG.debug("event stream closed by the client", "request_id", id);
                     return;
                 }
+                if (backlog.getLast().isTerminal()) return;
+                backlog.clear();
             }
         }
     }

@@ -129,4 +129,20 @@ class JobEventsTest {
             assertThat(a.next(WAIT)).isNull();
         }
     }
+
+    @Test
+    void aBacklogIsTakenAtOnceInOrder() throws Exception {
+        try (JobRegistry jobs = registry(64)) {
+            jobs.accept("b");
+            JobSubscription sub = jobs.subscribe("b").orElseThrow();
+            for (int i = 1; i <= 3; i++) jobs.progress("b", new Progress("3", "KSampler", i, 3));
+            List<JobEvent> backlog = new ArrayList<>();
+            backlog.add(sub.next(WAIT));
+            sub.drainTo(backlog);
+            assertThat(backlog.stream().map(JobEvent::name)).containsExactly("status", "progress", "progress", "progress");
+            assertThat(backlog.getLast().data()).contains("\"value\":3");
+            sub.drainTo(backlog);
+            assertThat(backlog).hasSize(4);
+        }
+    }
 }
