@@ -184,7 +184,7 @@ final class Jobs implements BenchMain.Section {
         String blocker = "bench-blocker-" + UUID.randomUUID();
         String measured = "bench-fanout-" + UUID.randomUUID();
         ObjectNode block = Clients.JSON.createObjectNode().put("id", blocker).put("async", true);
-        block.set("prompt", Clients.emptySave(8, (int) (Math.random() * 0xffffff), 60_000));
+        block.set("prompt", hang((int) (Math.random() * 0xffffff)));
         post(server, block);
         ObjectNode job = Clients.JSON.createObjectNode().put("id", measured).put("async", true);
         job.set("prompt", txt2img(steps, (long) (Math.random() * 1e9)));
@@ -264,6 +264,15 @@ final class Jobs implements BenchMain.Section {
     private static void delete(Child server, String id) throws Exception {
         Clients.HTTP.send(HttpRequest.newBuilder(URI.create(server.base() + "/prompt/" + id)).DELETE().build(),
                 HttpResponse.BodyHandlers.discarding());
+    }
+
+    /** Holds ComfyUI until it is interrupted (SimulatorFault hang). */
+    static ObjectNode hang(int color) throws Exception {
+        return (ObjectNode) Clients.JSON.readTree("""
+                {"1": {"class_type": "EmptyImage", "inputs": {"width": 8, "height": 8, "batch_size": 1, "color": %d}},
+                 "2": {"class_type": "SimulatorFault", "inputs": {"mode": "hang", "ms": 0, "images": ["1", 0]}},
+                 "3": {"class_type": "SaveImage", "inputs": {"filename_prefix": "hang", "images": ["2", 0]}}}
+                """.formatted(color));
     }
 
     static ObjectNode txt2img(int steps, long seed) throws Exception {
