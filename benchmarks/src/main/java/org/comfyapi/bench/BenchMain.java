@@ -54,6 +54,8 @@ public final class BenchMain {
         if (o.has("conversion")) sections.add(new Conversion());
         if (o.has("startup")) sections.add(new Startup());
         if (o.has("jobs")) sections.add(new Jobs());
+        if (o.has("observability")) sections.add(new Observability());
+        if (o.has("reliability")) sections.add(new Reliability());
         boolean needsSimulator = sections.stream().anyMatch(s -> !(s instanceof Conversion));
         try (Child sim = needsSimulator ? Child.simulator(o.simulatorJar(), home, work.resolve("logs"), "-Xmx4g") : null) {
             env.simulator = sim;
@@ -99,16 +101,17 @@ public final class BenchMain {
 
         /** Our server in front of the shared simulator, not yet ready. */
         Child launchServer(List<String> extraJvm, Path workflowDir) throws Exception {
-            return launchServer(extraJvm, workflowDir, simulator);
+            return launchServer(o.serverJar(), extraJvm, workflowDir, simulator, Map.of());
         }
 
-        /** Our server in front of a given simulator, not yet ready. */
-        Child launchServer(List<String> extraJvm, Path workflowDir, Child comfy) throws Exception {
-            return launchServer(o.serverJar(), extraJvm, workflowDir, comfy);
+        /** The same, with more environment variables for the server. */
+        Child launchServer(List<String> extraJvm, Path workflowDir, Map<String, String> extraEnv) throws Exception {
+            return launchServer(o.serverJar(), extraJvm, workflowDir, simulator, extraEnv);
         }
 
         /** A server from the given jar (ours, or an earlier build as a baseline) in front of a simulator. */
-        Child launchServer(Path jar, List<String> extraJvm, Path workflowDir, Child comfy) throws Exception {
+        Child launchServer(Path jar, List<String> extraJvm, Path workflowDir, Child comfy, Map<String, String> extraEnv)
+                throws Exception {
             List<String> jvm = new ArrayList<>(o.serverJvm());
             jvm.addAll(extraJvm);
             Map<String, String> e = new HashMap<>();
@@ -117,22 +120,32 @@ public final class BenchMain {
             e.put("WORKFLOW_DIR", workflowDir.toString());
             e.put("HOME", work.toString());
             e.put("CACHE_DIR", work.resolve("cache").toString());
+            e.putAll(extraEnv);
             return Child.server(jar, jvm, e, work.resolve("logs/server-" + (++servers) + ".log"));
         }
 
         /** Our server, ready. */
         Child startServer() throws Exception {
-            return startServer(simulator);
+            return startServer(Map.of());
+        }
+
+        /** Our server with more environment variables, ready. */
+        Child startServer(Map<String, String> extraEnv) throws Exception {
+            return startServer(o.serverJar(), simulator, extraEnv);
         }
 
         /** Our server in front of a given simulator, ready. */
         Child startServer(Child comfy) throws Exception {
-            return startServer(o.serverJar(), comfy);
+            return startServer(o.serverJar(), comfy, Map.of());
         }
 
         /** A server from the given jar in front of a given simulator, ready. */
         Child startServer(Path jar, Child comfy) throws Exception {
-            Child s = launchServer(jar, List.of(), emptyWorkflows(), comfy);
+            return startServer(jar, comfy, Map.of());
+        }
+
+        private Child startServer(Path jar, Child comfy, Map<String, String> extraEnv) throws Exception {
+            Child s = launchServer(jar, List.of(), emptyWorkflows(), comfy, extraEnv);
             try {
                 s.awaitHttp("/ready", Duration.ofSeconds(120));
             } catch (Exception ex) {

@@ -70,6 +70,14 @@ final class Child implements AutoCloseable {
      * {@code sleep infinity}, the server finds ComfyUI answering at the first start-up check.
      */
     static Child server(Path jar, List<String> jvmOptions, Map<String, String> env, Path log) throws IOException {
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.put("CMD", "sleep infinity");
+        all.put("COMFYUI_EXTERNAL", "true"); // the shared simulator already holds the port
+        return supervising(jar, jvmOptions, all, log);
+    }
+
+    /** Our server launching and supervising its own ComfyUI: {@code env} names CMD. */
+    static Child supervising(Path jar, List<String> jvmOptions, Map<String, String> env, Path log) throws IOException {
         int port = freePort();
         List<String> cmd = new ArrayList<>();
         cmd.add(java());
@@ -77,7 +85,6 @@ final class Child implements AutoCloseable {
         cmd.add("-jar");
         cmd.add(jar.toString());
         Map<String, String> all = new java.util.HashMap<>(env);
-        all.put("CMD", "sleep infinity");
         all.put("HOST", "127.0.0.1");
         all.put("PORT", String.valueOf(port));
         return start("server", cmd, all, log, port);
@@ -150,6 +157,14 @@ final class Child implements AutoCloseable {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** SIGTERM now; the exit code and the ms until the process was gone. */
+    double[] terminate(Duration timeout) throws InterruptedException {
+        long t0 = System.nanoTime();
+        process.destroy();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) return new double[]{-1, Double.NaN};
+        return new double[]{process.exitValue(), (System.nanoTime() - t0) / 1e6};
     }
 
     /** SIGTERM, then waits; kills it (and its children) when it does not exit in time. */

@@ -2,7 +2,7 @@ package org.comfyapi.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.comfyapi.server.config.JobSettings;
+import org.comfyapi.server.config.JobRetention;
 import org.comfyapi.server.job.JobOutput;
 import org.comfyapi.server.job.JobRegistry;
 import org.comfyapi.server.job.JobStatus;
@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
 /**
- * 6. Jobs: GET /prompt/&lt;id&gt; beside GET /health; N concurrent SSE subscribers on one running job (added server
+ * 8. Jobs: GET /prompt/&lt;id&gt; beside GET /health; N concurrent SSE subscribers on one running job (added server
  * RSS, fan-out delay: how much later each subscriber gets a progress event than the first one to get it, beside
  * the same with a few subscribers); the heap that 10,000 finished jobs hold (a registry in this JVM, beside the
  * heap before them).
@@ -38,7 +38,7 @@ import java.util.function.IntFunction;
 final class Jobs implements BenchMain.Section {
     @Override
     public String id() {
-        return "6";
+        return "8";
     }
 
     @Override
@@ -53,15 +53,15 @@ final class Jobs implements BenchMain.Section {
             int steps = o.pick(100, 25);
             FanOut few = fanOut(server, o.pick(10, 4), steps);
             FanOut many = fanOut(server, o.pick(1_000, 50), steps);
-            table.row("6", String.format("SSE: %d subscribers on one running job (%d progress events): added server RSS",
+            table.row("8", String.format("SSE: %d subscribers on one running job (%d progress events): added server RSS",
                             many.subscribers, steps),
                     Table.mb(many.addedRssKb), Table.mb(few.addedRssKb) + " with " + few.subscribers,
                     verdict(many.addedRssKb / 1024.0 <= 50, o), "<= 50 MB");
-            table.row("6", String.format("SSE: fan-out delay p99 (vs the first subscriber to get each event), %d subscribers",
+            table.row("8", String.format("SSE: fan-out delay p99 (vs the first subscriber to get each event), %d subscribers",
                             many.subscribers),
                     Table.ms(many.delay.p99()), Table.ms(few.delay.p99()) + " with " + few.subscribers,
                     verdict(many.delay.p99() <= 50, o), "<= 50 ms");
-            table.row("6", "SSE: events each subscriber got / progress events skipped for slow reading",
+            table.row("8", "SSE: events each subscriber got / progress events skipped for slow reading",
                     many.eventsPerSubscriber + " / " + many.skipped, few.eventsPerSubscriber + " / " + few.skipped, "", "");
         }
     }
@@ -71,7 +71,7 @@ final class Jobs implements BenchMain.Section {
         Options o = env.o;
         String what = "sync 100 KB PNG prompt, c=1, server before the jobs registry vs ours";
         if (o.baselineJar() == null) {
-            table.row("6", what, "not run", "", "pass --baseline-jar=<a server jar built before the registry>", "<= +0.2 ms p50");
+            table.row("8", what, "not run", "", "pass --baseline-jar=<a server jar built before the registry>", "<= +0.2 ms p50");
             return;
         }
         int side = NoisePng.sideFor(100_000);
@@ -92,10 +92,10 @@ final class Jobs implements BenchMain.Section {
                 }
             });
             double added = both[1].latency().p50() - both[0].latency().p50();
-            table.row("6", what + ", n=" + both[1].requests() + ": p50", Table.ms(both[1].latency().p50()),
+            table.row("8", what + ", n=" + both[1].requests() + ": p50", Table.ms(both[1].latency().p50()),
                     Table.ms(both[0].latency().p50()) + " before", Table.signedMs(added) + " " + verdict(added <= 0.2, o),
                     "<= +0.2 ms");
-            table.row("6", what + ", n=" + both[1].requests() + ": p99", Table.ms(both[1].latency().p99()),
+            table.row("8", what + ", n=" + both[1].requests() + ": p99", Table.ms(both[1].latency().p99()),
                     Table.ms(both[0].latency().p99()) + " before",
                     Table.signedMs(both[1].latency().p99() - both[0].latency().p99()), "");
         }
@@ -109,7 +109,7 @@ final class Jobs implements BenchMain.Section {
     private static void retainedHeap(Table table, int jobs, Path kept) throws Exception {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         long before = settledHeap(memory);
-        JobRegistry registry = JobRegistry.inMemory(new JobSettings(Duration.ofHours(1), jobs, kept));
+        JobRegistry registry = JobRegistry.inMemory(new JobRetention(Duration.ofHours(1), jobs, kept));
         for (int i = 0; i < jobs; i++) {
             String id = UUID.randomUUID().toString();
             registry.accept(id);
@@ -122,7 +122,7 @@ final class Jobs implements BenchMain.Section {
         }
         long after = settledHeap(memory);
         if (registry.size() != jobs) throw new IllegalStateException("registry holds " + registry.size() + " jobs");
-        table.row("6", String.format("heap held by %,d finished jobs (one output each), in-process registry", jobs),
+        table.row("8", String.format("heap held by %,d finished jobs (one output each), in-process registry", jobs),
                 Table.mb((after - before) / 1024), "0 MB before", String.format("%.0f bytes/job",
                         (after - before) / (double) jobs), jobs == 10_000 ? "<= 30 MB" : "");
         registry.close();
@@ -147,9 +147,9 @@ final class Jobs implements BenchMain.Section {
         Stats health = timeGets(server.base() + "/health", n);
         job = timeGets(server.base() + "/prompt/" + id, n);  // the first round warmed both paths
         health = timeGets(server.base() + "/health", n);
-        table.row("6", "GET /prompt/<id> (finished job), c=1, n=" + n + ": p50", Table.ms(job.p50()),
+        table.row("8", "GET /prompt/<id> (finished job), c=1, n=" + n + ": p50", Table.ms(job.p50()),
                 Table.ms(health.p50()) + " GET /health", Table.signedMs(job.p50() - health.p50()), "");
-        table.row("6", "GET /prompt/<id> (finished job), c=1, n=" + n + ": p99", Table.ms(job.p99()),
+        table.row("8", "GET /prompt/<id> (finished job), c=1, n=" + n + ": p99", Table.ms(job.p99()),
                 Table.ms(health.p99()) + " GET /health", Table.signedMs(job.p99() - health.p99()), "");
     }
 

@@ -10,7 +10,7 @@ import java.util.Set;
 record Options(boolean smoke, Set<String> sections, Path work, Path serverJar, Path simulatorJar, Path sharpDir,
                List<String> serverJvm, Path markdownOut, String sizes, Path baselineJar) {
 
-    static final List<String> ALL = List.of("overhead", "throughput", "memory", "conversion", "startup", "jobs");
+    static final List<String> ALL = List.of("overhead", "throughput", "memory", "conversion", "startup", "reliability", "observability", "jobs");
 
     static Options parse(String... args) {
         boolean smoke = false;
@@ -38,7 +38,7 @@ record Options(boolean smoke, Set<String> sections, Path work, Path serverJar, P
             else if (a.startsWith("--baseline-jar=")) baseline = Path.of(a.substring(15)).toAbsolutePath().normalize();
             else if (a.equals("--help") || a.equals("-h")) {
                 System.out.println("""
-                        usage: scripts/bench.sh [--smoke|--full] [--only=overhead,throughput,memory,conversion,startup,jobs]
+                        usage: scripts/bench.sh [--smoke|--full] [--only=overhead,throughput,memory,conversion,startup,reliability,observability,jobs]
                                                 [--server-jvm="-Xmx1g ..."] [--out=FILE.md] [--work=DIR]
                                                 [--sizes=BYTES:N_C1:N_C16,...]   (overhead sizes and request counts)
                         [--baseline-jar=JAR]   (jobs: an earlier server build, for the registry's added latency)

@@ -3,6 +3,7 @@ package org.comfyapi.server;
 import org.comfyapi.server.comfy.ComfyClient;
 import org.comfyapi.server.comfy.ComfyEvents;
 import org.comfyapi.server.comfy.ComfySupervisor;
+import org.comfyapi.server.comfy.NodeDefinitions;
 import org.comfyapi.server.comfy.ModelCatalog;
 import org.comfyapi.server.config.Config;
 import org.comfyapi.server.config.Directories;
@@ -11,17 +12,24 @@ import org.comfyapi.server.http.HttpApi;
 import org.comfyapi.server.job.JobRegistry;
 import org.comfyapi.server.http.OpenApiDocument;
 import org.comfyapi.server.media.ImageConverter;
+import org.comfyapi.server.metrics.Metrics;
+import org.comfyapi.server.metrics.PrometheusMetrics;
 import org.comfyapi.server.prompt.ComfyRunner;
+import org.comfyapi.server.prompt.GraphCheck;
+import org.comfyapi.server.prompt.InputLimits;
 import org.comfyapi.server.prompt.InputResolver;
+import org.comfyapi.server.prompt.JobMetrics;
 import org.comfyapi.server.prompt.OutputCollector;
 import org.comfyapi.server.prompt.OutputConverter;
 import org.comfyapi.server.prompt.OutputUploader;
+import org.comfyapi.server.prompt.JobsInFlight;
 import org.comfyapi.server.prompt.PromptPipeline;
 import org.comfyapi.server.prompt.PromptPreprocessor;
 import org.comfyapi.server.prompt.PromptService;
 import org.comfyapi.server.prompt.JobReporter;
+import org.comfyapi.server.prompt.QueueLimit;
+import org.comfyapi.server.prompt.RunLimits;
 import org.comfyapi.server.prompt.RunListener;
-import org.comfyapi.server.prompt.RunListeners;
 import org.comfyapi.server.storage.CachedDownloads;
 import org.comfyapi.server.storage.DownloadCache;
 import org.comfyapi.server.storage.ModelDownloads;
@@ -50,7 +58,8 @@ public final class App implements AutoCloseable {
     private final HttpApi http;
     private final WorkflowHost workflows;
     private final Startup startup;
-    private final JobRegistry jobs;
+    private final JobRegistry registry;
+    private final Shutdown shutdown;
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
     public App(Config config, StorageSettings storage, IntConsumer fatalExit) {
@@ -60,20 +69,29 @@ public final class App implements AutoCloseable {
     /** As above, with {@code listener} told about every stage of every request. */
     public App(Config config, StorageSettings storage, RunListener listener, IntConsumer fatalExit) {
         Directories dirs = config.dirs();
+        Metrics metrics = Metrics.NONE;
+        if (config.http().metricsEnabled()) {
+            PrometheusMetrics prometheus = new PrometheusMetrics();
+            closeables.add(prometheus);
+            metrics = prometheus;
+        }
         ComfyClient client = new ComfyClient(config.comfy().baseUri());
         this.workflows = new WorkflowHost(dirs.workflows(), WorkflowLimits.defaults(), Duration.ofMinutes(5),
                 dirs.cache().resolve("workflows"));
         workflows.watchModels(dirs.models()); // new model files reach the workflows' enums
         String clientId = UUID.randomUUID().toString();
         this.events = new ComfyEvents(clientId, config.comfy().websocketUri(clientId));
-        this.supervisor = new ComfySupervisor(config.comfy(), client, events, fatalExit);
+        this.supervisor = new ComfySupervisor(config.comfy(), client, events, code -> afterComfyDied(code, fatalExit),
+                metrics);
+        metrics.comfyQueueDepth(() -> events.isConnected() ? events.queueRemaining() : -1);
         ModelCatalog catalog = new ModelCatalog(client, dirs.models());
-        ComfyRunner runner = new ComfyRunner(client, events, supervisor::lostBecause);
+        ComfyRunner runner = new ComfyRunner(client, events, supervisor, new RunLimits(
+                config.comfy().unavailableWait(), config.jobs().promptTimeout(), config.jobs().interruptGrace()));
         HttpClient web = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).proxy(storage.proxy())
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
         WebhookSettings hooks = config.webhooks();
         WebhookSender sender = new WebhookSender(web, WebhookSigner.fromSecret(hooks.secret()),
-                hooks.retries(), hooks.retryDelay());
+                hooks.retries(), hooks.retryDelay(), metrics);
         StorageEvents storageEvents = StorageEvents.NONE;
         if (hooks.systemUrl().isPresent()) {
             SystemEvents system = new SystemEvents(hooks.systemUrl().get(), hooks.systemEvents(),
@@ -90,30 +108,51 @@ public final class App implements AutoCloseable {
         RemoteFiles remote = new RemoteFiles(storage);
         closeables.add(remote);
         CachedDownloads downloads = new CachedDownloads(new DownloadCache(dirs.cache().resolve("downloads"),
-                config.lruCacheSizeGb(), storageEvents), remote, storageEvents);
+                config.lruCacheSizeGb(), storageEvents), remote, storageEvents, metrics);
         ModelDownloads models = new ModelDownloads(dirs.models(), downloads, () -> Set.copyOf(client.modelFolders()));
         InputResolver inputs = new InputResolver(dirs.input(), downloads, models);
-        PromptService prompts = new PromptService(new PromptPreprocessor(config.prependFilenames()), inputs, runner,
-                new OutputCollector(dirs.output(), dirs.temp()), new OutputConverter(ImageConverter::new));
-        OutputUploader uploader = new OutputUploader(remote, storageEvents);
-        this.jobs = JobRegistry.inMemory(config.jobs());
-        JobReporter reporter = new JobReporter(jobs, client);
+        NodeDefinitions nodes = new NodeDefinitions(client);
+        QueueLimit queueLimit = new QueueLimit(config.http().maxQueueDepth(), config.jobs().rejectWhenFull(),
+                () -> events.isConnected() && events.queueRemaining() >= 0 ? events.queueRemaining() : client.queueRemaining());
+        PromptService prompts = new PromptService(new PromptPreprocessor(config.prependFilenames()),
+                new InputLimits(config.http().maxStringInputBytes()), new GraphCheck(nodes), inputs, runner,
+                new OutputCollector(dirs.output(), dirs.temp()), new OutputConverter(ImageConverter::new, metrics), queueLimit);
+        OutputUploader uploader = new OutputUploader(remote, storageEvents, metrics);
+        JobsInFlight jobs = new JobsInFlight();
+        this.registry = JobRegistry.inMemory(config.retention());
+        JobReporter reporter = new JobReporter(registry, client);
         events.addListener(reporter::onComfyMessage);
         events.addPreviewListener(reporter::onPreview);
         PromptPipeline pipeline = new PromptPipeline(prompts, uploader, sender, dirs.cache().resolve("spool"),
-                RunListeners.of(reporter, listener));
-        jobs.setCanceller(pipeline::interrupt);
+                RunListener.all(reporter, new JobMetrics(metrics), listener), jobs, queueLimit);
+        registry.setCanceller(pipeline::interrupt);
         Readiness readiness = new Readiness(supervisor, workflows, events, client, config.http().maxQueueDepth());
         this.http = new HttpApi(config.http(), pipeline, catalog, models, readiness,
-                new OpenApiDocument(Config.VERSION), workflows, jobs);
+                new OpenApiDocument(Config.VERSION), workflows, metrics, registry);
         Warmup warmup = new Warmup(config.warmup(), web, prompts);
-        this.startup = new Startup(config, client, events, supervisor, catalog, models, workflows, warmup, http, readiness);
+        this.shutdown = new Shutdown(readiness, jobs, runner, config.jobs().shutdownGrace());
+        this.startup = new Startup(config, client, events, supervisor, catalog, models, workflows, warmup, http, readiness,
+                nodes);
     }
 
     /** Starts everything; throws when ComfyUI never comes up or the warmup fails. */
     public void start() throws Exception {
-        jobs.start();
+        registry.start();
         startup.run();
+    }
+
+    private void afterComfyDied(int code, IntConsumer fatalExit) {
+        try {
+            shutdown.afterComfyDied();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        fatalExit.accept(code);
+    }
+
+    /** SIGTERM/SIGINT: stop taking jobs and deliver the ones in flight (SHUTDOWN_GRACE_S); then {@link #close}. */
+    public void drain() throws InterruptedException {
+        shutdown.drain();
     }
 
     public int port() {
@@ -127,7 +166,7 @@ public final class App implements AutoCloseable {
     @Override
     public void close() {
         http.close();
-        jobs.close();
+        registry.close();
         workflows.close();
         events.close();
         for (AutoCloseable c : closeables) {

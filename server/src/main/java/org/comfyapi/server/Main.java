@@ -36,6 +36,15 @@ public final class Main {
             System.exit(code);
         });
         Runtime.getRuntime().addShutdownHook(new Thread(app::close, "shutdown"));
+        StopSignals.install(() -> {
+            try {
+                app.drain();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            log.info("exiting", "code", 0);
+            System.exit(0);
+        });
         try {
             app.start();
         } catch (ConfigException e) {

@@ -8,7 +8,8 @@ import org.comfyapi.server.workflow.WorkflowHost;
 
 /**
  * What {@code /health} and {@code /ready} report: healthy once start-up finished; ready while ComfyUI
- * is up and warm, the workflows are loaded, and its queue is shorter than MAX_QUEUE_DEPTH (0: no limit).
+ * is up, warm and answering over HTTP and the websocket, the workflows are loaded, and its queue is shorter
+ * than MAX_QUEUE_DEPTH (0: no limit).
  */
 final class Readiness implements HttpApi.Probes {
     private final ComfySupervisor supervisor;
@@ -17,6 +18,7 @@ final class Readiness implements HttpApi.Probes {
     private final ComfyClient client;
     private final int maxQueueDepth;
     private volatile boolean healthy;
+    private volatile boolean stopping;
 
     Readiness(ComfySupervisor supervisor, WorkflowHost workflows, ComfyEvents events, ComfyClient client,
               int maxQueueDepth) {
@@ -31,6 +33,11 @@ final class Readiness implements HttpApi.Probes {
         healthy = true;
     }
 
+    /** The server is draining: not ready from now on. */
+    void stopping() {
+        stopping = true;
+    }
+
     @Override
     public boolean healthy() {
         return healthy;
@@ -38,7 +45,7 @@ final class Readiness implements HttpApi.Probes {
 
     @Override
     public boolean ready() {
-        if (!healthy || !supervisor.isReady() || !workflows.isLoaded()) return false;
+        if (stopping || !healthy || !supervisor.isReady() || !workflows.isLoaded() || !supervisor.isAnswering()) return false;
         if (maxQueueDepth <= 0) return true;
         int remaining = events.isConnected() ? events.queueRemaining() : -1;
         if (remaining < 0) {

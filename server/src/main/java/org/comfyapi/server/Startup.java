@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import org.comfyapi.server.comfy.ComfyClient;
 import org.comfyapi.server.comfy.ComfyEvents;
 import org.comfyapi.server.comfy.ComfySupervisor;
+import org.comfyapi.server.comfy.NodeDefinitions;
 import org.comfyapi.server.comfy.ManifestInstaller;
 import org.comfyapi.server.comfy.ModelCatalog;
 import org.comfyapi.server.config.Config;
@@ -41,9 +42,11 @@ final class Startup {
     private final Warmup warmup;
     private final HttpApi http;
     private final Readiness readiness;
+    private final NodeDefinitions nodes;
 
     Startup(Config config, ComfyClient client, ComfyEvents events, ComfySupervisor supervisor, ModelCatalog catalog,
-            ModelDownloads models, WorkflowHost workflows, Warmup warmup, HttpApi http, Readiness readiness) {
+            ModelDownloads models, WorkflowHost workflows, Warmup warmup, HttpApi http, Readiness readiness,
+            NodeDefinitions nodes) {
         this.config = config;
         this.client = client;
         this.events = events;
@@ -54,6 +57,7 @@ final class Startup {
         this.warmup = warmup;
         this.http = http;
         this.readiness = readiness;
+        this.nodes = nodes;
     }
 
     /** Starts everything; throws when ComfyUI never comes up or the warmup fails. */
@@ -67,6 +71,7 @@ final class Startup {
         awaitWebsocket();
         http.start();
         supervisor.afterStart(() -> {
+            Thread.ofVirtual().name("object-info").start(nodes::reload); // a restarted ComfyUI may have other nodes
             warmup.run();
             workflows.modelsChanged(); // a restarted ComfyUI may list other models, samplers or schedulers
         });

@@ -1,6 +1,8 @@
 package org.comfyapi.simulator;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
+import org.comfyapi.graph.py.PyJson;
 import org.comfyapi.simulator.exec.InterruptFlag;
 import org.comfyapi.simulator.exec.PromptExecutor;
 import org.comfyapi.simulator.exec.PromptWorker;
@@ -55,7 +57,7 @@ public final class Simulator implements AutoCloseable {
             }
         }, () -> api[0].serverFeatures());
         PromptQueue queue = new PromptQueue(() -> {
-            com.fasterxml.jackson.databind.node.ObjectNode data = org.comfyapi.simulator.py.PyJson.object();
+            ObjectNode data = PyJson.object();
             data.set("status", api[0].queueInfo());
             hub.send("status", data, null);
         });

@@ -2,7 +2,7 @@ package org.comfyapi.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.comfyapi.simulator.py.PyJson;
+import org.comfyapi.graph.py.PyJson;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;

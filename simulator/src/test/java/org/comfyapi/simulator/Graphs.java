@@ -1,7 +1,7 @@
 package org.comfyapi.simulator;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.comfyapi.simulator.py.PyJson;
+import org.comfyapi.graph.py.PyJson;
 
 /** API-format graphs used by the tests. */
 final class Graphs {

@@ -1,7 +1,7 @@
 package org.comfyapi.simulator;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.comfyapi.simulator.py.PyJson;
+import org.comfyapi.graph.py.PyJson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,7 +1,7 @@
 package org.comfyapi.simulator;
 
-import org.comfyapi.simulator.py.Py;
-import org.comfyapi.simulator.py.PyJson;
+import org.comfyapi.graph.py.Py;
+import org.comfyapi.graph.py.PyJson;
 import org.comfyapi.simulator.py.PyPath;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,7 @@
 package org.comfyapi.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.comfyapi.simulator.py.PyJson;
+import org.comfyapi.graph.py.PyJson;
 
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -134,6 +134,15 @@ public final class ComfyClient {
         return files;
     }
 
+    /** {@code GET /object_info}: every node class's definition. */
+    public JsonNode objectInfo() {
+        HttpResponse<String> response = send(get("/object_info"));
+        requireOk(response, "/object_info");
+        JsonNode info = parse(response.body());
+        if (!info.isObject()) throw new ComfyUnavailableException("ComfyUI's /object_info is not an object");
+        return info;
+    }
+
     /** {@code GET /object_info/{class}}: the node definition, or an empty object. */
     public JsonNode objectInfo(String nodeClass) {
         HttpResponse<String> response = send(get("/object_info/" + encode(nodeClass)));

@@ -26,7 +26,7 @@ import java.util.function.Consumer;
 public final class ComfyEvents implements AutoCloseable {
     private static final Log LOG = Log.get("comfy.ws");
     private static final ObjectMapper JSON = Json.MAPPER;
-    private static final long MAX_BACKOFF_MS = 5_000;
+    private static final long MAX_BACKOFF_MS = 1_000; // ComfyUI is local: reconnect soon, /ready waits on it
     private static final String FEATURE_FLAGS = "{\"type\":\"feature_flags\",\"data\":{\"supports_preview_metadata\":true}}";
 
     private final String clientId;
@@ -82,9 +82,12 @@ public final class ComfyEvents implements AutoCloseable {
         watches.remove(promptId);
     }
 
-    /** Ends every open wait: used when the ComfyUI process exits. */
+    /**
+     * Ends the wait of every prompt ComfyUI had accepted: used when the ComfyUI process exits. A prompt still
+     * being sent is left to its sender, which finds ComfyUI gone and may send it to the next one.
+     */
     public void loseAll(String reason) {
-        watches.values().forEach(w -> w.finish(new PromptOutcome.Lost(reason)));
+        watches.values().stream().filter(w -> w.queuedAt() != 0).forEach(w -> w.finish(new PromptOutcome.Lost(reason)));
     }
 
     /** Drops the current connection; the loop reconnects. */
@@ -102,6 +105,7 @@ public final class ComfyEvents implements AutoCloseable {
                         .connectTimeout(Duration.ofSeconds(5))
                         .buildAsync(uri, new FrameListener(gone))
                         .get(10, TimeUnit.SECONDS);
+                watches.values().forEach(PromptWatch::suspect); // frames may have been missed while we were away
                 connected = true;
                 backoff = 100;
                 LOG.info("websocket connected", "url", uri);

@@ -10,29 +10,41 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** One launch of ComfyUI as a child process, with its output copied into our log. */
+/**
+ * One launch of ComfyUI (or the wrapper script that starts it) as the leader of its own process group,
+ * with its output copied into our log. Stopping it stops the whole group, orphans included.
+ */
 public final class ComfyProcess {
     private static final Log LOG = Log.get("comfyui");
 
     private final Process process;
+    private final Optional<ProcessGroup> group;
+    private final long startedAt = System.nanoTime();
 
-    private ComfyProcess(Process process) {
+    private ComfyProcess(Process process, Optional<ProcessGroup> group) {
         this.process = process;
+        this.group = group;
     }
 
     public static ComfyProcess launch(List<String> command, Path workingDir) {
         if (!Files.isDirectory(workingDir)) {
             throw new ComfyUnavailableException("COMFY_HOME " + workingDir + " is not a directory");
         }
-        ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile()).redirectErrorStream(true);
+        List<String> launched = ProcessGroup.leading(command);
+        ProcessBuilder builder = new ProcessBuilder(launched).directory(workingDir.toFile()).redirectErrorStream(true);
         try {
             Process process = builder.start();
+            // setsid runs in place (our child is no group leader), so the group id is the child's pid
+            Optional<ProcessGroup> group = ProcessGroup.supported(launched)
+                    ? Optional.of(new ProcessGroup(process.pid())) : Optional.empty();
+            if (group.isEmpty()) LOG.warn("setsid is not available; processes ComfyUI leaves behind may survive it");
             LOG.info("launched ComfyUI", "pid", process.pid(), "cmd", String.join(" ", command));
             Thread.ofVirtual().name("comfyui-output").start(() -> pump(process));
-            return new ComfyProcess(process);
+            return new ComfyProcess(process, group);
         } catch (IOException e) {
             throw new ComfyUnavailableException("cannot launch CMD \"" + String.join(" ", command) + "\": " + e.getMessage(), e);
         }
@@ -66,9 +78,19 @@ public final class ComfyProcess {
         return process.exitValue();
     }
 
+    public Duration uptime() {
+        return Duration.ofNanos(System.nanoTime() - startedAt);
+    }
+
+    /** Processes of this launch still alive besides the one we started (0 without a process group). */
+    public int leftBehind() {
+        return group.map(g -> (int) g.members().stream().filter(pid -> pid != process.pid()).count()).orElse(0);
+    }
+
     /** Stops ComfyUI and everything it started: TERM first, KILL after the grace period. */
     public void stop(Duration grace) {
         List<ProcessHandle> tree = process.descendants().toList();
+        group.ifPresent(g -> g.signal(ProcessGroup.SIGTERM));
         tree.forEach(ProcessHandle::destroy);
         process.destroy();
         try {
@@ -77,6 +99,9 @@ public final class ComfyProcess {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (group.isPresent() && !group.get().stop(grace)) {
+            LOG.error("processes of ComfyUI's group survived SIGKILL", "pgid", group.get().id(), "pids", group.get().members());
         }
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         tree.forEach(ProcessHandle::destroyForcibly);

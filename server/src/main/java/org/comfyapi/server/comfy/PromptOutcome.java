@@ -14,4 +14,7 @@ public sealed interface PromptOutcome {
 
     /** The prompt can no longer finish: ComfyUI died, or the prompt left the queue unrun. */
     record Lost(String reason) implements PromptOutcome {}
+
+    /** We gave up on the prompt (the server is stopping) and asked ComfyUI to drop it. */
+    record Stopped(String reason) implements PromptOutcome {}
 }

@@ -17,6 +17,9 @@ public final class PromptWatch {
     private volatile long executionStart;
     private volatile long executionEnd;
     private volatile boolean wakeUp;
+    private volatile long queuedAt;
+    private volatile long lastHeard = System.nanoTime();
+    private volatile boolean suspect;
     private PromptOutcome.Succeeded succeeded;
     private volatile Consumer<ComfyMessage> frames = message -> { };
 
@@ -26,6 +29,7 @@ public final class PromptWatch {
     }
 
     synchronized void accept(ComfyMessage message) {
+        lastHeard = System.nanoTime();
         try {
             frames.accept(message);
         } catch (RuntimeException ignored) {
@@ -59,6 +63,36 @@ public final class PromptWatch {
             }
             default -> { }
         }
+    }
+
+    /** ComfyUI accepted the prompt into its queue (System.nanoTime of the answer). */
+    public void queued() {
+        long now = System.nanoTime();
+        queuedAt = now;
+        lastHeard = now;
+    }
+
+    long queuedAt() {
+        return queuedAt;
+    }
+
+    /** When the websocket last said something about this prompt (System.nanoTime). */
+    long lastHeard() {
+        return lastHeard;
+    }
+
+    /** The websocket reconnected: frames about this prompt may have been missed, so look at ComfyUI's queue. */
+    void suspect() {
+        suspect = true;
+        nudge();
+    }
+
+    boolean isSuspect() {
+        return suspect;
+    }
+
+    void clearSuspect() {
+        suspect = false;
     }
 
     /** Ends the wait from outside the websocket (history, process death, interrupt of a queued prompt). */

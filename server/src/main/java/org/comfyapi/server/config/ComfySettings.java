@@ -14,7 +14,9 @@ public record ComfySettings(
         int port,
         String directAddress,
         Duration startupCheckInterval,
-        int startupCheckMaxTries) {
+        int startupCheckMaxTries,
+        Duration unavailableWait,
+        boolean external) {
 
     static ComfySettings fromEnv(Env env, Path home) {
         return new ComfySettings(
@@ -25,7 +27,9 @@ public record ComfySettings(
                 env.port("COMFYUI_PORT_HOST", 8188),
                 env.string("DIRECT_ADDRESS", "127.0.0.1"),
                 Duration.ofMillis((long) (env.positiveNumber("STARTUP_CHECK_INTERVAL_S", 1) * 1000)),
-                env.intRange("STARTUP_CHECK_MAX_TRIES", 10, 1, Integer.MAX_VALUE));
+                env.intRange("STARTUP_CHECK_MAX_TRIES", 10, 1, Integer.MAX_VALUE),
+                Duration.ofMillis((long) (env.nonNegativeNumber("COMFY_UNAVAILABLE_WAIT_S", 10) * 1000)),
+                env.bool("COMFYUI_EXTERNAL", false));
     }
 
     public URI baseUri() {

@@ -18,8 +18,9 @@ public record Config(
         LogSettings log,
         WarmupSettings warmup,
         SaladSettings salad,
-        Manifest manifest,
         JobSettings jobs,
+        Manifest manifest,
+        JobRetention retention,
         boolean prependFilenames,
         double lruCacheSizeGb) {
 
@@ -38,8 +39,9 @@ public record Config(
                 LogSettings.fromEnv(env),
                 WarmupSettings.fromEnv(env),
                 SaladSettings.fromEnv(env),
+                JobSettings.fromEnv(env),
                 Manifest.fromEnv(variables).orElseGet(Manifest::empty),
-                JobSettings.fromEnv(env, dirs.cache()),
+                JobRetention.fromEnv(env, dirs.cache()),
                 env.bool("PREPEND_FILENAMES", true),
                 env.nonNegativeNumber("LRU_CACHE_SIZE_GB", 0));
     }

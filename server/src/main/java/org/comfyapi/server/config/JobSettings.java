@@ -1,27 +1,28 @@
 package org.comfyapi.server.config;
 
-import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
- * Jobs: how long finished ones are kept, how many, and where async outputs wait for download.
+ * How long jobs may take and what happens to them under pressure and at shutdown.
  *
- * @param retention   how long a finished job is kept ({@code JOB_RETENTION_S}, default 3600)
- * @param maxRetained most finished jobs kept, oldest out first ({@code JOB_RETENTION_MAX}, default 10000)
- * @param keptRoot    where async outputs are kept, one folder per job ({@code CACHE_DIR/jobs})
+ * @param promptTimeout  {@code PROMPT_TIMEOUT_S}: the default deadline of a job; zero means none
+ * @param interruptGrace {@code INTERRUPT_GRACE_S}: how long ComfyUI may take to stop an interrupted prompt
+ * @param rejectWhenFull {@code QUEUE_FULL=reject}: new jobs get 503 while the queue is at MAX_QUEUE_DEPTH
+ * @param shutdownGrace  {@code SHUTDOWN_GRACE_S}: how long jobs in flight may finish after SIGTERM
  */
-public record JobSettings(Duration retention, int maxRetained, Path keptRoot) {
-    /** Events a subscriber may have unread before progress is skipped (half) or it is dropped (all). */
-    public static final int SUBSCRIBER_CAPACITY = 256;
+public record JobSettings(Duration promptTimeout, Duration interruptGrace, boolean rejectWhenFull,
+                          Duration shutdownGrace) {
 
-    public static JobSettings defaults(Path cacheDir) {
-        return new JobSettings(Duration.ofSeconds(3600), 10_000, cacheDir.resolve("jobs"));
+    static JobSettings fromEnv(Env env) {
+        return new JobSettings(
+                seconds(env.nonNegativeNumber("PROMPT_TIMEOUT_S", 0)),
+                seconds(env.nonNegativeNumber("INTERRUPT_GRACE_S", 30)),
+                env.oneOf("QUEUE_FULL", "accept", List.of("accept", "reject")).equals("reject"),
+                seconds(env.nonNegativeNumber("SHUTDOWN_GRACE_S", 25)));
     }
 
-    /** {@code JOB_RETENTION_S} (seconds, may be fractional) and {@code JOB_RETENTION_MAX}; a bad value names its variable. */
-    static JobSettings fromEnv(Env env, Path cacheDir) {
-        double seconds = env.nonNegativeNumber("JOB_RETENTION_S", 3600);
-        return new JobSettings(Duration.ofMillis((long) (seconds * 1000)),
-                env.intRange("JOB_RETENTION_MAX", 10_000, 0, 10_000_000), cacheDir.resolve("jobs"));
+    private static Duration seconds(double value) {
+        return Duration.ofMillis((long) (value * 1000));
     }
 }

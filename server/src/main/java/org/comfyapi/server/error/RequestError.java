@@ -8,7 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * be null) and extra JSON fields. Lower packages throw these; the HTTP layer alone picks the status.
  */
 public abstract sealed class RequestError extends RuntimeException
-        permits BadInput, NotFound, Conflict, TooLarge, Unavailable, UpstreamFailure, ExecutionFailure {
+        permits BadInput, NotFound, Conflict, TooLarge, UnsupportedMediaType, Unavailable, UpstreamFailure, ExecutionFailure,
+                TimedOut {
     private final String location;
     private final ObjectNode details;
 

@@ -1,19 +1,24 @@
 package org.comfyapi.server.http;
 
-import org.comfyapi.server.error.BadInput;
-import org.comfyapi.server.error.TooLarge;
-
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.comfyapi.server.json.Json;
 import io.javalin.http.Context;
+import org.comfyapi.server.error.BadInput;
+import org.comfyapi.server.error.TooLarge;
+import org.comfyapi.server.error.UnsupportedMediaType;
+import org.comfyapi.server.json.Json;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Locale;
 
-/** Reads a JSON request body, refusing it (413) as soon as it grows past the size limit. */
+/**
+ * Reads a JSON request body: only {@code application/json} (415 otherwise), exactly one JSON value (400 for
+ * anything after it), refused (413) as soon as it grows past the size limit.
+ */
 final class BodyReader {
     private static final ObjectMapper JSON = Json.MAPPER;
 
@@ -24,11 +29,14 @@ final class BodyReader {
     }
 
     JsonNode json(Context ctx) {
+        requireJson(ctx.req().getContentType());
         long declared = ctx.req().getContentLengthLong();
         if (declared > maxBytes) throw tooLarge();
-        try (InputStream in = new Limited(ctx.req().getInputStream(), maxBytes)) {
-            JsonNode node = JSON.readTree(in);
+        try (InputStream in = new Limited(ctx.req().getInputStream(), maxBytes);
+             JsonParser parser = JSON.createParser(in)) {
+            JsonNode node = JSON.readTree(parser);
             if (node == null || node.isMissingNode()) throw new BadInput("Request body is empty", "body");
+            requireEnd(parser);
             return node;
         } catch (JsonProcessingException e) {
             throw new BadInput("Request body is not valid JSON: " + e.getOriginalMessage(), "body");
@@ -37,6 +45,30 @@ final class BodyReader {
         } catch (IOException e) {
             throw new BadInput("Could not read the request body: " + e.getMessage(), "body");
         }
+    }
+
+    /** {@code application/json}, with no charset or UTF-8 (JSON's only interchange encoding). */
+    static void requireJson(String contentType) {
+        String[] parts = contentType == null ? new String[] {""} : contentType.split(";");
+        boolean json = parts[0].strip().equalsIgnoreCase("application/json");
+        for (int i = 1; i < parts.length && json; i++) {
+            String[] param = parts[i].strip().split("=", 2);
+            if (param.length == 2 && param[0].strip().equalsIgnoreCase("charset")) {
+                String charset = param[1].strip().replace("\"", "").toLowerCase(Locale.ROOT);
+                json = charset.equals("utf-8") || charset.equals("utf8");
+            }
+        }
+        if (!json) throw new UnsupportedMediaType("Content-Type must be application/json (UTF-8)", "content-type");
+    }
+
+    private static void requireEnd(JsonParser parser) throws IOException {
+        boolean trailing;
+        try {
+            trailing = parser.nextToken() != null;
+        } catch (JsonProcessingException e) {
+            trailing = true;
+        }
+        if (trailing) throw new BadInput("Request body has content after the JSON value", "body");
     }
 
     private TooLarge tooLarge() {

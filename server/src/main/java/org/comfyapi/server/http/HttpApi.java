@@ -13,12 +13,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.MethodNotAllowedResponse;
 import org.comfyapi.server.comfy.ModelCatalog;
 import org.comfyapi.server.config.Config;
 import org.comfyapi.server.config.HttpSettings;
 import org.comfyapi.server.json.RequestFields;
 import org.comfyapi.server.log.Log;
+import org.comfyapi.server.metrics.Metrics;
+import org.comfyapi.server.prompt.JobsInFlight;
 import org.comfyapi.server.prompt.PromptPipeline;
 import org.comfyapi.server.prompt.PromptRequest;
 import org.comfyapi.server.storage.ModelDownloads;
@@ -30,7 +35,9 @@ import org.eclipse.jetty.server.ServerConnector;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /** The HTTP routes. Handlers parse, hand over to the prompt service, and write its answer. */
@@ -57,11 +64,18 @@ public final class HttpApi implements AutoCloseable {
     private final SwaggerUi swagger = new SwaggerUi();
     private final WorkflowHost workflows;
     private final JobRoutes jobs;
+    private final Metrics metrics;
+    private final RequestLog requestLog;
+    private final Cors cors;
+    private final Set<String> routePaths = new LinkedHashSet<>();
     private Javalin app;
 
     public HttpApi(HttpSettings config, PromptPipeline prompts, ModelCatalog models, ModelDownloads modelDownloads, Probes probes, OpenApiDocument docs,
-                   WorkflowHost workflows, JobRegistry jobs) {
+                   WorkflowHost workflows, Metrics metrics, JobRegistry jobs) {
         this.config = config;
+        this.metrics = metrics;
+        this.requestLog = new RequestLog(metrics, config.accessLog());
+        this.cors = new Cors(config.corsAllowedOrigins());
         this.prompts = prompts;
         this.models = models;
         this.probes = probes;
@@ -80,6 +94,7 @@ public final class HttpApi implements AutoCloseable {
             cfg.http.maxRequestSize = config.maxBodySizeBytes() + 1;
             cfg.http.compressionStrategy = CompressionStrategy.NONE;
             cfg.router.ignoreTrailingSlashes = true;
+            cfg.http.prefer405over404 = true;
             // Our own connector only to raise the accept backlog: Jetty's default (the JDK's 50) overflows when
             // hundreds of clients connect at once, and those connections then fail without an answer.
             cfg.jetty.addConnector((server, http) -> {
@@ -89,24 +104,37 @@ public final class HttpApi implements AutoCloseable {
                 connector.setAcceptQueueSize(ACCEPT_QUEUE_SIZE);
                 return connector;
             });
-            cfg.routes.get("/health", this::health);
-            cfg.routes.get("/ready", this::ready);
-            cfg.routes.get("/models", ctx -> json(ctx, 200, JSON.valueToTree(models.all())));
-            cfg.routes.post("/prompt", this::prompt);
-            cfg.routes.post("/interrupt", this::interrupt);
-            cfg.routes.get("/prompt/{id}", jobs::status);
-            cfg.routes.get("/prompt/{id}/events", jobs::events);
-            cfg.routes.get("/prompt/{id}/outputs/{filename}", jobs::output);
+            cfg.routes.before(requestLog::before);
+            if (cors.enabled()) cfg.routes.before(cors::before);
+            cfg.requestLogger.http(requestLog::after);
+            if (metrics.enabled()) get(cfg.routes, "/metrics", this::metrics);
+            get(cfg.routes, "/health", this::health);
+            get(cfg.routes, "/ready", this::ready);
+            get(cfg.routes, "/models", ctx -> json(ctx, 200, JSON.valueToTree(models.all())));
+            post(cfg.routes, "/prompt", this::prompt);
+            post(cfg.routes, "/validate", this::validate);
+            post(cfg.routes, "/interrupt", this::interrupt);
+            get(cfg.routes, "/prompt/{id}", jobs::status);
+            get(cfg.routes, "/prompt/{id}/events", jobs::events);
+            get(cfg.routes, "/prompt/{id}/outputs/{filename}", jobs::output);
             cfg.routes.delete("/prompt/{id}", jobs::delete);
-            cfg.routes.post("/download", downloads::handle);
-            cfg.routes.post("/workflow/<path>", this::workflow);
-            cfg.routes.post("/workflows/<path>", this::workflow);
-            cfg.routes.get("/docs", swagger::page);
-            cfg.routes.get("/docs/static/{file}", swagger::asset);
-            cfg.routes.get("/favicon.ico", swagger::favicon);
-            cfg.routes.get("/docs/json", ctx -> json(ctx, 200, document()));
-            cfg.routes.get("/docs/yaml", ctx -> ctx.contentType("application/yaml")
+            post(cfg.routes, "/download", downloads::handle);
+            post(cfg.routes, "/workflow/<path>", this::workflow);
+            post(cfg.routes, "/workflows/<path>", this::workflow);
+            get(cfg.routes, "/docs", swagger::page);
+            get(cfg.routes, "/docs/static/{file}", swagger::asset);
+            get(cfg.routes, "/favicon.ico", swagger::favicon);
+            get(cfg.routes, "/docs/json", ctx -> json(ctx, 200, document()));
+            get(cfg.routes, "/docs/yaml", ctx -> ctx.contentType("application/yaml")
                     .result(new YAMLMapper().writeValueAsString(document())));
+            // preflights only where a route is, so an unknown path stays a 404
+            if (cors.enabled()) routePaths.forEach(path -> cfg.routes.options(path, cors::preflight));
+            cfg.routes.exception(MethodNotAllowedResponse.class, (e, ctx) -> {
+                String allow = allowed(e);
+                if (!allow.isEmpty()) ctx.header("Allow", allow);
+                ErrorResponses.write(ctx, 405, "Method not allowed: " + ctx.method() + " " + ctx.path()
+                        + (allow.isEmpty() ? "" : " (allowed: " + allow + ")"), "method");
+            });
             cfg.routes.exception(RequestError.class, (e, ctx) -> ErrorResponses.write(ctx, e));
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("unexpected error", "path", ctx.path(), "error", e.toString());
@@ -117,11 +145,36 @@ public final class HttpApi implements AutoCloseable {
                     ErrorResponses.write(ctx, 404, "Not found: " + ctx.method() + " " + ctx.path(), "path");
                 }
             });
-            cfg.routes.error(405, ctx -> ErrorResponses.write(ctx, 405, "Method not allowed: "
-                    + ctx.method() + " " + ctx.path(), "path"));
+            cfg.routes.error(405, ctx -> {
+                if (!"application/json".equals(ctx.contentType())) {
+                    ErrorResponses.write(ctx, 405, "Method not allowed: " + ctx.method() + " " + ctx.path(), "method");
+                }
+            });
         });
         app.start(config.host(), config.port());
         LOG.info("listening", "host", config.host(), "port", app.port());
+    }
+
+    private void get(RoutesConfig routes, String path, Handler handler) {
+        routes.get(path, handler);
+        routePaths.add(path);
+    }
+
+    private void post(RoutesConfig routes, String path, Handler handler) {
+        routes.post(path, handler);
+        routePaths.add(path);
+    }
+
+    /** The methods Javalin found for the path ("GET, POST"), whichever key it put them under. */
+    private static String allowed(MethodNotAllowedResponse e) {
+        return e.getDetails().values().stream().findFirst().orElse("").replace(",", ", ").replaceAll(" +", " ").strip();
+    }
+
+    private void metrics(Context ctx) throws IOException {
+        ctx.status(200).contentType("text/plain; version=0.0.4; charset=utf-8");
+        try (OutputStream out = ctx.res().getOutputStream()) {
+            metrics.scrape(out);
+        }
     }
 
     public int port() {
@@ -171,27 +224,58 @@ public final class HttpApi implements AutoCloseable {
         run(ctx, PromptRequest.parse(body));
     }
 
+    /**
+     * {@code POST /validate}: a /prompt body, or a workflow body with {@code "workflow": "<path>"}, put through
+     * every check a run would meet before ComfyUI runs it; nothing is downloaded, queued or run.
+     */
+    private void validate(Context ctx) throws InterruptedException {
+        JsonNode json = bodies.json(ctx);
+        if (!json.isObject()) throw new BadInput("Request body must be a JSON object", "body");
+        ObjectNode body = (ObjectNode) json;
+        JsonNode workflow = body.remove("workflow");
+        if (workflow != null && !workflow.isNull()) {
+            if (!workflow.isTextual()) {
+                throw new BadInput("\"workflow\" must be the path of a workflow endpoint", "workflow");
+            }
+            String path = workflow.asText().replaceFirst("^/?(workflows?/)?", "");
+            WorkflowEndpoint endpoint = workflows.await().find(path).orElseThrow(() ->
+                    new BadInput("No workflow endpoint at /workflow/" + path, "workflow"));
+            Generated generated = endpoint.generate(body.get("input"));
+            body.set("input", generated.input());
+            body.set("prompt", generated.prompt());
+        }
+        prompts.validate(PromptRequest.parse(body));
+        json(ctx, 200, JSON.createObjectNode().put("valid", true));
+    }
+
     /** The one way a request runs, from /prompt and the workflow endpoints alike. */
     private void run(Context ctx, PromptRequest request) throws InterruptedException, IOException {
+        JobsInFlight.Job job = prompts.admit();
         if (request.keepsOutputs()) {
-            prompts.submit(request);
+            prompts.submit(request, job);
             String status = "/prompt/" + request.id();
             json(ctx, 202, JSON.createObjectNode().put("id", request.id()).put("status", "queued")
                     .put("status_url", status).put("events_url", status + "/events"));
             return;
         }
         if (request.isAsync()) {
-            prompts.submit(request);
+            prompts.submit(request, job);
             ObjectNode accepted = request.body().deepCopy();
             accepted.put("status", "ok");
             accepted.put("id", request.id());
             json(ctx, 202, accepted);
             return;
         }
-        prompts.runAndWrite(request, () -> {
-            ctx.status(200).contentType("application/json");
-            return ctx.res().getOutputStream();
-        });
+        try (job) {
+            prompts.runAndWrite(request, () -> {
+                ctx.status(200).contentType("application/json");
+                return ctx.res().getOutputStream();
+            });
+        } catch (RequestError e) {
+            if (ctx.res().isCommitted()) throw e;
+            // written before the job counts as delivered, so a stopping server never exits ahead of the answer
+            ErrorResponses.writeNow(ctx, e);
+        }
     }
 
     private JsonNode document() throws InterruptedException {

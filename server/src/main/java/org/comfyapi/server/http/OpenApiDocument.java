@@ -94,6 +94,7 @@ public final class OpenApiDocument {
         response(responses, "400", "Invalid request, or ComfyUI refused the graph", ref("Error"));
         response(responses, "409", "A job with this id is queued or running", ref("Error"));
         response(responses, "413", "Body larger than MAX_BODY_SIZE_MB", ref("Error"));
+        response(responses, "415", "Content-Type is not application/json", ref("Error"));
         response(responses, "500", "ComfyUI failed while running the graph", ref("Error"));
         response(responses, "502", "ComfyUI is unreachable or died", ref("Error"));
         return op;
@@ -104,6 +105,12 @@ public final class OpenApiDocument {
                 statusSchema());
         get("/ready", "probes", "Readiness: 200 when warm, ComfyUI is up and the queue is below MAX_QUEUE_DEPTH",
                 statusSchema());
+        ObjectNode metrics = paths.putObject("/metrics").putObject("get");
+        metrics.put("operationId", "getMetrics");
+        metrics.putArray("tags").add("probes");
+        metrics.put("summary", "Prometheus metrics in the text format (no such route when METRICS_ENABLED=false)");
+        metrics.putObject("responses").putObject("200").put("description", "OK").putObject("content")
+                .putObject("text/plain").set("schema", str());
         get("/models", "models", "Model files per model folder", obj().put("type", "object")
                 .set("additionalProperties", obj().put("type", "array").set("items", str())));
         addPost(paths, "/prompt", "postPrompt", "prompt", "Run an API-format ComfyUI graph",
@@ -126,8 +133,10 @@ public final class OpenApiDocument {
         response(responses, "200", "Interrupted", interrupted);
         response(responses, "400", "No id, or not JSON", ref("Error"));
         response(responses, "404", "No such prompt in flight", interrupted);
+        response(responses, "415", "Content-Type is not application/json", ref("Error"));
         addDownloadRoute();
         addJobRoutes();
+        addValidateRoute();
     }
 
     private void addJobRoutes() {
@@ -193,6 +202,36 @@ public final class OpenApiDocument {
         return p;
     }
 
+    private void addValidateRoute() {
+        ObjectNode op = paths.putObject("/validate").putObject("post");
+        op.put("operationId", "postValidate");
+        op.putArray("tags").add("prompt");
+        op.put("summary", "Check a request without running it");
+        op.put("description", "The body of a /prompt request, or of a workflow request plus \"workflow\": \"<path>\". "
+                + "Every check of ours, and the graph checked against ComfyUI's live /object_info the way ComfyUI "
+                + "checks it (unknown class_type, missing required input, link to a missing node or output, wrong "
+                + "type on a link, number out of range, value not among the choices). Nothing is downloaded, "
+                + "queued or run. Inputs the server fetches (URLs, base64) are checked as the file names ComfyUI "
+                + "will get.");
+        ObjectNode body = schemas.get("PromptRequest").deepCopy();
+        body.remove("required");
+        ((ObjectNode) body.get("properties"))
+                .<ObjectNode>set("workflow", str().put("description", "Path of a workflow endpoint, e.g. txt2img"))
+                .set("input", obj().put("type", "object").put("description", "The workflow's input (with workflow)"));
+        ObjectNode content = op.putObject("requestBody").put("required", true).putObject("content")
+                .putObject("application/json");
+        content.set("schema", body);
+        content.set("example", promptExample());
+        ObjectNode responses = op.putObject("responses");
+        response(responses, "200", "Valid: it would be queued as it is", obj().put("type", "object")
+                .set("properties", obj().set("valid", obj().put("type", "boolean"))));
+        response(responses, "400", "Invalid: error and location name the first bad input; ComfyUI's own answer is "
+                + "in comfy_error and node_errors", ref("Error"));
+        response(responses, "413", "Body larger than MAX_BODY_SIZE_MB", ref("Error"));
+        response(responses, "415", "Content-Type is not application/json", ref("Error"));
+        response(responses, "503", "ComfyUI cannot be asked for its nodes", ref("Error"));
+    }
+
     private void addDownloadRoute() {
         ObjectNode op = paths.putObject("/download").putObject("post");
         op.put("operationId", "postDownload");
@@ -222,6 +261,7 @@ public final class OpenApiDocument {
         response(responses, "202", "Started in the background", answer);
         response(responses, "400", "Bad field, unknown model_type, or the download failed", ref("Error"));
         response(responses, "413", "Body larger than MAX_BODY_SIZE_MB", ref("Error"));
+        response(responses, "415", "Content-Type is not application/json", ref("Error"));
     }
 
     /** The README's first graph: a red image, inverted, saved. Runs on any ComfyUI with no models. */
@@ -270,6 +310,8 @@ public final class OpenApiDocument {
                 "Legacy webhook: one output.complete POST per file, prompt.failed on failure"));
         props.set("webhook_v2", str().put("format", "uri").put("description",
                 "Signed (Standard Webhooks) prompt.complete / prompt.failed POST"));
+        props.set("timeout", obj().put("type", "number").put("minimum", 0).put("exclusiveMinimum", true).put("description",
+                "Seconds the job may take (default PROMPT_TIMEOUT_S); then it is stopped at ComfyUI and answered 504"));
         props.set("convert_output", obj().put("type", "object").<ObjectNode>set("properties", obj()
                 .<ObjectNode>set("format", obj().put("type", "string").set("enum", arr("jpeg", "jpg", "webp")))
                 .set("options", obj().put("type", "object").put("additionalProperties", true))));

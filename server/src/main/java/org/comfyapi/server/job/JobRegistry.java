@@ -1,6 +1,6 @@
 package org.comfyapi.server.job;
 
-import org.comfyapi.server.config.JobSettings;
+import org.comfyapi.server.config.JobRetention;
 import org.comfyapi.server.error.Conflict;
 import org.comfyapi.server.log.Log;
 
@@ -24,20 +24,20 @@ public final class JobRegistry implements AutoCloseable {
 
     private final JobStore store;
     private final KeptOutputs kept;
-    private final JobSettings settings;
+    private final JobRetention settings;
     private final LongSupplier clock;
     private volatile JobCanceller canceller = JobCanceller.NONE;
     private Thread sweeper;
 
-    public JobRegistry(JobStore store, JobSettings settings, LongSupplier clock) {
+    public JobRegistry(JobStore store, JobRetention settings, LongSupplier clock) {
         this.store = store;
         this.settings = settings;
         this.kept = new KeptOutputs(settings.keptRoot());
         this.clock = clock;
     }
 
-    public static JobRegistry inMemory(JobSettings settings) {
-        return new JobRegistry(new InMemoryJobStore(JobSettings.SUBSCRIBER_CAPACITY), settings, System::currentTimeMillis);
+    public static JobRegistry inMemory(JobRetention settings) {
+        return new JobRegistry(new InMemoryJobStore(JobRetention.SUBSCRIBER_CAPACITY), settings, System::currentTimeMillis);
     }
 
     /** Wipes what a previous run kept and starts expiring finished jobs. */

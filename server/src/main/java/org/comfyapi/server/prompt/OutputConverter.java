@@ -1,6 +1,7 @@
 package org.comfyapi.server.prompt;
 
 import org.comfyapi.server.log.Log;
+import org.comfyapi.server.metrics.Metrics;
 import org.comfyapi.server.media.ConversionSpec;
 import org.comfyapi.server.media.ImageConversionException;
 import org.comfyapi.server.media.ImageConverter;
@@ -20,9 +21,11 @@ public final class OutputConverter {
     private static final Log LOG = Log.get("prompt.convert");
 
     private final Supplier<ImageConverter> converter;
+    private final Metrics metrics;
     private volatile ImageConverter instance;
 
-    public OutputConverter(Supplier<ImageConverter> converter) {
+    public OutputConverter(Supplier<ImageConverter> converter, Metrics metrics) {
+        this.metrics = metrics;
         this.converter = converter;
     }
 
@@ -34,7 +37,9 @@ public final class OutputConverter {
                 continue;
             }
             try {
+                long started = System.nanoTime();
                 Path target = converter().convert(file.path(), spec);
+                metrics.conversion(System.nanoTime() - started);
                 if (!target.equals(file.path())) Files.deleteIfExists(file.path());
                 converted.add(file.withPath(target));
             } catch (ImageConversionException | IOException | RuntimeException e) {

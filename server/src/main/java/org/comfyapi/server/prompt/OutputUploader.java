@@ -3,6 +3,7 @@ package org.comfyapi.server.prompt;
 import org.comfyapi.server.error.RequestError;
 import org.comfyapi.server.error.UpstreamFailure;
 import org.comfyapi.server.log.Log;
+import org.comfyapi.server.metrics.Metrics;
 import org.comfyapi.server.storage.RemoteFiles;
 import org.comfyapi.server.storage.StorageEvents;
 import org.comfyapi.server.storage.UploadException;
@@ -29,8 +30,10 @@ public final class OutputUploader {
 
     private final RemoteFiles remote;
     private final StorageEvents events;
+    private final Metrics metrics;
 
-    public OutputUploader(RemoteFiles remote, StorageEvents events) {
+    public OutputUploader(RemoteFiles remote, StorageEvents events, Metrics metrics) {
+        this.metrics = metrics;
         this.remote = remote;
         this.events = events;
     }
@@ -68,7 +71,14 @@ public final class OutputUploader {
         long started = System.currentTimeMillis();
         long size = Files.size(file.path());
         String destination = remote.destination(target, file.filename());
-        String url = remote.upload(file.path(), file.filename(), target, request.credentials().forUrl(destination));
+        String url;
+        try {
+            url = remote.upload(file.path(), file.filename(), target, request.credentials().forUrl(destination));
+        } catch (UploadException | RuntimeException e) {
+            metrics.upload(false);
+            throw e;
+        }
+        metrics.upload(true);
         events.uploaded(file.path(), Urls.redact(url), size, System.currentTimeMillis() - started);
         return url;
     }

@@ -7,6 +7,7 @@ import org.comfyapi.server.webhook.WebhookSender;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
 /**
@@ -27,13 +28,26 @@ public final class PromptPipeline {
     private final ResultJsonWriter writer = new ResultJsonWriter();
     private final WebhookDelivery webhooks;
     private final RunListener listener;
+    private final JobsInFlight jobs;
+    private final QueueLimit queueLimit;
 
     public PromptPipeline(PromptService prompts, OutputUploader uploader, WebhookSender sender, Path spool,
-                          RunListener listener) {
+                          RunListener listener, JobsInFlight jobs, QueueLimit queueLimit) {
+        this.jobs = jobs;
+        this.queueLimit = queueLimit;
         this.prompts = prompts;
         this.uploader = uploader;
         this.webhooks = new WebhookDelivery(sender, writer, spool);
         this.listener = listener;
+    }
+
+    /**
+     * Counts a new job in flight until it is delivered (closing the job says so). Refused (503) while the
+     * server stops, and while ComfyUI's queue is full with QUEUE_FULL=reject.
+     */
+    public JobsInFlight.Job admit() {
+        queueLimit.check();
+        return jobs.admit();
     }
 
     /**
@@ -50,8 +64,7 @@ public final class PromptPipeline {
                 writer.write(out, result, null, uploaded.urls(), uploaded.millis());
                 out.flush();
             } catch (IOException e) {
-                listener.failed(request, new UpstreamFailure("The client closed the connection before the result was "
-                        + "written", "response"));
+                listener.failed(request, new UncheckedIOException(e)); // the client went away
                 throw e;
             }
             listener.delivered(request);
@@ -62,12 +75,18 @@ public final class PromptPipeline {
 
     /**
      * Accepts an asynchronous request: it is checked and preprocessed now, so a bad one is refused before
-     * the 202, then it runs on its own virtual thread and this returns at once.
+     * the 202, then it runs on its own virtual thread and this returns at once. The job ends once delivered.
      */
-    public void submit(PromptRequest request) {
-        PreparedPrompt prepared = accept(request);
+    public void submit(PromptRequest request, JobsInFlight.Job job) {
+        PreparedPrompt prepared;
+        try {
+            prepared = accept(request);
+        } catch (RuntimeException e) {
+            job.close();
+            throw e;
+        }
         Thread.ofVirtual().name("prompt-" + request.id()).start(() -> {
-            try {
+            try (job) {
                 runAndDeliver(prepared);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -75,6 +94,11 @@ public final class PromptPipeline {
                 LOG.error("async prompt failed unexpectedly", "request_id", request.id(), "error", e.toString());
             }
         });
+    }
+
+    /** {@code POST /validate}: every check a run meets before ComfyUI runs it; nothing is fetched or run. */
+    public void validate(PromptRequest request) {
+        prompts.validate(request);
     }
 
     public boolean interrupt(String requestId) {

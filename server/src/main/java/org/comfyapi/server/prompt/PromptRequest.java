@@ -42,6 +42,7 @@ public record PromptRequest(String id, ObjectNode prompt, ObjectNode body, Optio
         checkGraph((ObjectNode) prompt);
         Credentials credentials = Credentials.parse(body.get("credentials"), "credentials");
         body.remove("credentials");
+        Deadline.requested(body);
         RequestFields fields = RequestFields.of(body, "body", "");
         return new PromptRequest(id(body.get("id")), (ObjectNode) prompt, body, conversion(body.get("convert_output")),
                 url(body, "webhook"), url(body, "webhook_v2"), credentials, UploadTarget.fromRequest(body),

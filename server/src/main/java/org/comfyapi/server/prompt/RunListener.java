@@ -14,6 +14,47 @@ public interface RunListener {
     RunListener NONE = new RunListener() {
     };
 
+    /** Tells each of {@code listeners}, in order. */
+    static RunListener all(RunListener... listeners) {
+        List<RunListener> each = List.of(listeners);
+        return new RunListener() {
+            @Override
+            public void accepted(PromptRequest request) {
+                for (RunListener l : each) l.accepted(request);
+            }
+
+            @Override
+            public void sent(String requestId, String promptId) {
+                for (RunListener l : each) l.sent(requestId, promptId);
+            }
+
+            @Override
+            public void frame(String requestId, ComfyMessage message) {
+                for (RunListener l : each) l.frame(requestId, message);
+            }
+
+            @Override
+            public void finished(PromptResult result) {
+                for (RunListener l : each) l.finished(result);
+            }
+
+            @Override
+            public void uploaded(PromptRequest request, List<String> urls) {
+                for (RunListener l : each) l.uploaded(request, urls);
+            }
+
+            @Override
+            public void failed(PromptRequest request, RuntimeException error) {
+                for (RunListener l : each) l.failed(request, error);
+            }
+
+            @Override
+            public void delivered(PromptRequest request) {
+                for (RunListener l : each) l.delivered(request);
+            }
+        };
+    }
+
     default void accepted(PromptRequest request) {
     }
 

@@ -1,6 +1,7 @@
 package org.comfyapi.server.storage;
 
 import org.comfyapi.server.log.Log;
+import org.comfyapi.server.metrics.Metrics;
 
 import java.io.IOException;
 import java.net.URI;
@@ -15,8 +16,10 @@ public final class CachedDownloads {
     private final DownloadCache cache;
     private final RemoteFiles remote;
     private final StorageEvents events;
+    private final Metrics metrics;
 
-    public CachedDownloads(DownloadCache cache, RemoteFiles remote, StorageEvents events) {
+    public CachedDownloads(DownloadCache cache, RemoteFiles remote, StorageEvents events, Metrics metrics) {
+        this.metrics = metrics;
         this.cache = cache;
         this.remote = remote;
         this.events = events;
@@ -26,12 +29,19 @@ public final class CachedDownloads {
     public DownloadCache.Entry get(URI url, Optional<Auth> auth) throws IOException {
         DownloadCache.Entry entry = cache.get(url, (u, destination) -> {
             try {
-                return remote.download(u, destination, auth);
+                DownloadResult result = remote.download(u, destination, auth);
+                metrics.download(true);
+                return result;
             } catch (DownloadException e) {
+                metrics.download(false);
                 throw new IOException(e.getMessage(), e);
+            } catch (RuntimeException e) {
+                metrics.download(false);
+                throw e;
             }
         });
         if (entry.downloaded()) events.downloaded(Urls.redact(url), entry.path(), entry.size(), entry.millis());
+        else metrics.downloadCacheHit();
         return entry;
     }
 

@@ -1,6 +1,7 @@
 package org.comfyapi.server.webhook;
 
 import org.comfyapi.server.log.Log;
+import org.comfyapi.server.metrics.Metrics;
 import org.comfyapi.server.storage.Urls;
 
 import java.io.IOException;
@@ -23,8 +24,14 @@ public final class WebhookSender {
     private final WebhookSigner signer;
     private final int retries;
     private final Duration firstDelay;
+    private final Metrics metrics;
 
     public WebhookSender(HttpClient http, WebhookSigner signer, int retries, Duration firstDelay) {
+        this(http, signer, retries, firstDelay, Metrics.NONE);
+    }
+
+    public WebhookSender(HttpClient http, WebhookSigner signer, int retries, Duration firstDelay, Metrics metrics) {
+        this.metrics = metrics;
         this.http = http;
         this.signer = signer;
         this.retries = retries;
@@ -50,6 +57,7 @@ public final class WebhookSender {
                 int status = http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
                 if (status / 100 == 2) {
                     LOG.debug("webhook delivered", "request_id", requestId, "url", Urls.redact(url), "attempt", attempt);
+                    metrics.webhookDelivery(true);
                     return true;
                 }
                 problem = "HTTP " + status;
@@ -63,6 +71,7 @@ public final class WebhookSender {
                 delay = delay.multipliedBy(2);
             }
         }
+        metrics.webhookDelivery(false);
         return false;
     }
 }

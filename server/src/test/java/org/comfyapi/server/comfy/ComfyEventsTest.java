@@ -112,18 +112,23 @@ class ComfyEventsTest {
         WsContext second = nextConnection();
         assertThat(second.queryParam("clientId")).isEqualTo("client-1");
         await(events::isConnected, "connected again");
+        assertThat(waitFor(watch).get(30, TimeUnit.SECONDS)).as("woken to look at ComfyUI's queue after the reconnect").isNull();
         sendSuccess(second, "p3");
         assertThat(waitFor(watch).get(30, TimeUnit.SECONDS)).isEqualTo(new PromptOutcome.Succeeded(2000));
     }
 
     @Test
-    void loseAllEndsEveryOpenWait() throws Exception {
+    void loseAllEndsTheWaitOfEveryPromptComfyAccepted() throws Exception {
         PromptWatch a = events.watch("a");
         PromptWatch b = events.watch("b");
+        PromptWatch sending = events.watch("c");
+        a.queued();
+        b.queued();
         events.unwatch("b");
         events.loseAll("ComfyUI exited with code 1");
         assertThat(a.await(0)).isEqualTo(new PromptOutcome.Lost("ComfyUI exited with code 1"));
         assertThat(b.await(0)).as("no longer watched").isNull();
+        assertThat(sending.await(0)).as("not yet accepted by ComfyUI: left to its sender").isNull();
         assertThat(events.watch("a")).isSameAs(a);
     }
 }

@@ -50,9 +50,16 @@ class ComfySupervisorTest {
     private ComfySupervisor supervisor;
     private final CompletableFuture<Integer> fatal = new CompletableFuture<>();
 
+    private int port;
+
     @BeforeEach
-    void answer() throws IOException {
-        comfy = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    void choosePort() throws IOException {
+        port = freePort();
+    }
+
+    /** ComfyUI's web server comes up after its launch: a port held before it is someone else's. */
+    private void answer() throws IOException {
+        comfy = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         comfy.createContext("/", exchange -> {
             exchange.sendResponseHeaders(200, -1);
             exchange.close();
@@ -60,10 +67,30 @@ class ComfySupervisorTest {
         comfy.start();
     }
 
+    private void stopAnswering() {
+        if (comfy != null) comfy.stop(0);
+        comfy = null;
+    }
+
+    /** Starts the supervisor and answers once the script has been launched. */
+    private void start(ComfySupervisor s) throws Exception {
+        int launched = pids().size();
+        CompletableFuture<Void> started = CompletableFuture.runAsync(s::start);
+        awaitPids(launched + 1);
+        answer();
+        started.get(30, TimeUnit.SECONDS);
+    }
+
+    /** Ends a launch the way a crash does: its web server goes with it. */
+    private void crash(long pid) {
+        stopAnswering();
+        terminate(pid);
+    }
+
     @AfterEach
     void stop() {
         if (supervisor != null) supervisor.close();
-        comfy.stop(0);
+        stopAnswering();
     }
 
     private ComfySupervisor supervisor(String script, boolean restart, int tries, int port) throws IOException {
@@ -84,7 +111,7 @@ class ComfySupervisorTest {
     }
 
     private ComfySupervisor supervisor(String script, boolean restart) throws IOException {
-        return supervisor(script, restart, 100, comfy.getAddress().getPort());
+        return supervisor(script, restart, 100, port);
     }
 
     private List<Long> pids() throws IOException {
@@ -111,7 +138,7 @@ class ComfySupervisorTest {
         ComfySupervisor s = supervisor(LONG_LIVED, false);
         List<String> warmed = new CopyOnWriteArrayList<>();
         s.afterStart(() -> warmed.add("warm"));
-        s.start();
+        start(s);
         assertThat(s.isAlive()).isTrue();
         assertThat(s.isReady()).as("not before the warmup").isFalse();
         assertThat(s.lostBecause()).isEmpty();
@@ -140,10 +167,11 @@ class ComfySupervisorTest {
     @Test
     void withoutRestartAnExitIsFatalAndLosesThePromptsInFlight() throws Exception {
         ComfySupervisor s = supervisor(LONG_LIVED, false);
-        s.start();
+        start(s);
         s.warm();
         PromptWatch inFlight = events.watch("p1");
-        terminate(awaitPids(1).getFirst());
+        inFlight.queued();
+        crash(awaitPids(1).getFirst());
 
         assertThat(fatal.get(30, TimeUnit.SECONDS)).isEqualTo(7);
         assertThat(inFlight.await(0)).isEqualTo(new PromptOutcome.Lost("ComfyUI exited with code 7 while running the prompt"));
@@ -157,12 +185,15 @@ class ComfySupervisorTest {
         ComfySupervisor s = supervisor(LONG_LIVED, true);
         BlockingQueue<String> warmups = new LinkedBlockingQueue<>();
         s.afterStart(() -> warmups.add("warm"));
-        s.start();
+        start(s);
         s.warm();
         assertThat(warmups.poll()).isEqualTo("warm");
         PromptWatch inFlight = events.watch("p2");
+        inFlight.queued();
         long first = awaitPids(1).getFirst();
-        terminate(first);
+        crash(first);
+        awaitPids(2);
+        answer();
 
         assertThat(warmups.poll(30, TimeUnit.SECONDS)).as("warmed again after the restart").isEqualTo("warm");
         assertThat(inFlight.await(0)).isEqualTo(new PromptOutcome.Lost("ComfyUI exited with code 7 while running the prompt"));
@@ -182,7 +213,7 @@ class ComfySupervisorTest {
     @Test
     void closeStopsComfyWithoutCallingItAnExit() throws Exception {
         ComfySupervisor s = supervisor(LONG_LIVED, false);
-        s.start();
+        start(s);
         long pid = awaitPids(1).getFirst();
         s.close();
         assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();

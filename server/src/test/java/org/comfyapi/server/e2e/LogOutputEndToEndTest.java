@@ -41,10 +41,11 @@ class LogOutputEndToEndTest {
         try (server; HttpClient http = HttpClient.newHttpClient()) {
             TestServer.await(() -> server.status("/ready") == 200, Duration.ofSeconds(60), "server ready");
             URI prompt = URI.create("http://127.0.0.1:" + server.port + "/prompt");
-            int ok = http.send(HttpRequest.newBuilder(prompt)
+            int ok = http.send(HttpRequest.newBuilder(prompt).header("X-Request-Id", "log-test-1")
+                    .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(Graphs.body(Graphs.invert(0, 8, 8, "log"))))
                     .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-            int bad = http.send(HttpRequest.newBuilder(prompt).POST(HttpRequest.BodyPublishers.ofString("{"))
+            int bad = http.send(HttpRequest.newBuilder(prompt).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{"))
                     .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
             assertThat(ok).isEqualTo(200);
             assertThat(bad).isEqualTo(400);
@@ -67,6 +68,20 @@ class LogOutputEndToEndTest {
         assertThat(lines).anySatisfy(line -> {
             assertThat(line.get("msg").asText()).isEqualTo("launched ComfyUI");
             assertThat(line.get("pid").isIntegralNumber()).as("pid is a number").isTrue();
+        });
+        assertThat(lines).as("one access line per request").anySatisfy(line -> {
+            assertThat(line.get("msg").asText()).isEqualTo("request");
+            assertThat(line.get("request_id").asText()).isEqualTo("log-test-1");
+            assertThat(line.get("method").asText()).isEqualTo("POST");
+            assertThat(line.get("route").asText()).isEqualTo("/prompt");
+            assertThat(line.get("status").intValue()).isEqualTo(200);
+            assertThat(line.get("duration_ms").isNumber()).as("duration_ms is a number").isTrue();
+            assertThat(line.get("bytes").isIntegralNumber() && line.get("bytes").longValue() > 100).isTrue();
+        });
+        assertThat(lines).anySatisfy(line -> {
+            assertThat(line.get("msg").asText()).isEqualTo("request");
+            assertThat(line.get("status").intValue()).isEqualTo(400);
+            assertThat(line.get("request_id").asText()).matches("[0-9a-f-]{36}");
         });
         String everything = stdout + server.errorOutput();
         assertThat(everything).doesNotContain("SLF4J", "sun.misc.Unsafe", "Javalin:", "#####",

@@ -149,7 +149,10 @@ class PromptEndToEndTest {
         TestServer.Response response = server.post("/prompt", Graphs.body(graph));
         assertThat(response.status()).isEqualTo(400);
         JsonNode body = response.json();
-        assertThat(body.path("error").asText()).contains("Prompt outputs failed validation");
+        assertThat(body.path("error").asText())
+                .startsWith("node 3 (KSampler) input sampler_name: Value not in list: 'bogus' not in ");
+        assertThat(body.path("location").asText()).isEqualTo("prompt.3.inputs.sampler_name");
+        assertThat(body.at("/comfy_error/message").asText()).isEqualTo("Prompt outputs failed validation");
         assertThat(body.at("/node_errors/3/class_type").asText()).isEqualTo("KSampler");
         assertThat(body.at("/node_errors/3/errors/0/type").asText()).isEqualTo("value_not_in_list");
         assertThat(body.at("/node_errors/3/errors/0/extra_info/input_name").asText()).isEqualTo("sampler_name");

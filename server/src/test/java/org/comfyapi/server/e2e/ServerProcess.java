@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,6 +24,7 @@ final class ServerProcess implements AutoCloseable {
     final Path log;
     final Path errors;
     final int port;
+    private final HttpClient http = HttpClient.newHttpClient();
 
     private ServerProcess(Process process, Path log, Path errors, int port) {
         this.process = process;
@@ -60,6 +63,37 @@ final class ServerProcess implements AutoCloseable {
         builder.environment().put("HOME", dir.toString());
         builder.environment().putAll(env);
         return new ServerProcess(builder.start(), log, errors, port);
+    }
+
+    /** Our server in front of the simulator (launched through CMD), once it says it is ready. */
+    static ServerProcess startedInFrontOfSimulator(Path home, int comfyPort, Map<String, String> extraEnv) throws Exception {
+        Files.createDirectories(home.resolve("models/checkpoints"));
+        Map<String, String> env = new HashMap<>(Map.of(
+                "CMD", Simulator.command(home, comfyPort),
+                "COMFY_HOME", home.toString(),
+                "COMFYUI_PORT_HOST", String.valueOf(comfyPort),
+                "STARTUP_CHECK_INTERVAL_S", "0.2",
+                "STARTUP_CHECK_MAX_TRIES", "100"));
+        env.putAll(extraEnv);
+        ServerProcess server = start(home, env);
+        try {
+            TestServer.await(() -> server.status("/ready") == 200, Duration.ofSeconds(60), "server ready");
+            return server;
+        } catch (AssertionError | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    CompletableFuture<TestServer.Response> postAsync(String path, String body) {
+        return http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString())
+                .thenApply(r -> new TestServer.Response(r.statusCode(), r.body(), r.headers()));
+    }
+
+    TestServer.Response post(String path, String body) throws Exception {
+        return postAsync(path, body).get();
     }
 
     int awaitExit(Duration timeout) throws InterruptedException {

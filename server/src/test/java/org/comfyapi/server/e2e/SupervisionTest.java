@@ -34,36 +34,55 @@ class SupervisionTest {
             TestServer.Response after = server.post("/prompt", Graphs.body("after-1", Graphs.invert(9, 4, 4, "a")));
             assertThat(after.status()).isEqualTo(200);
             assertThat(server.fatalExit).isNotDone();
+            assertThat(PrometheusText.scrape(server)).containsEntry("comfyui_api_comfy_restarts_total", 1.0)
+                    .containsEntry("comfyui_api_jobs_total{outcome=\"failure\"}", 1.0);
         }
     }
 
     @Test
     void readinessIs503WhileComfyIsDown(@TempDir Path home) throws Exception {
-        try (TestServer server = TestServer.start(home, Map.of("ALWAYS_RESTART_COMFYUI", "true"),
-                "--slow-start-ms", "0")) {
+        try (TestServer server = TestServer.start(home, Map.of("ALWAYS_RESTART_COMFYUI", "true",
+                "COMFY_UNAVAILABLE_WAIT_S", "60"), "--slow-start-ms", "0")) {
             CompletableFuture<TestServer.Response> crash = server.postAsync("/prompt",
                     Graphs.body("crash-2", Graphs.fault("crash", 0, 1)));
             TestServer.await(() -> status(server, "/ready") == 503, Duration.ofSeconds(20), "not ready after crash");
             assertThat(status(server, "/health")).as("health stays 200 while ComfyUI restarts").isEqualTo(200);
+            TestServer.Response during = server.post("/prompt", Graphs.body("during-restart", Graphs.invert(9, 4, 4, "d")));
+            assertThat(during.status()).as("a request during the restart waits for ComfyUI: " + during.body()).isEqualTo(200);
             assertThat(crash.get().status()).isEqualTo(502);
             TestServer.await(() -> status(server, "/ready") == 200, Duration.ofSeconds(60), "ready again");
         }
     }
 
     @Test
-    void withoutRestartTheServerExitsNonZeroWhenComfyDies(@TempDir Path home) throws Exception {
-        Files.createDirectories(home.resolve("models/checkpoints"));
+    void withoutRestartACrashFailsAndDeliversEveryJobBeforeTheServerExitsNonZero(@TempDir Path home) throws Exception {
         int comfyPort = Simulator.freePort();
-        try (ServerProcess server = startedInFrontOfSimulator(home, comfyPort)) {
+        try (WebhookReceiver receiver = new WebhookReceiver();
+             ServerProcess server = startedInFrontOfSimulator(home, comfyPort)) {
             List<ProcessHandle> children = server.process.descendants().toList();
             assertThat(children).isNotEmpty();
-            CompletableFuture<Integer> promptStatus = CompletableFuture.supplyAsync(() -> postStatus(server.port,
-                    Graphs.body("crash-3", Graphs.fault("crash", 0, 1))));
-            int code = server.awaitExit(Duration.ofSeconds(30));
+            CompletableFuture<TestServer.Response> sync = server.postAsync("/prompt",
+                    Graphs.body("crash-3", Graphs.fault("hang", 0, 1)));
+            Simulator.awaitQueue(comfyPort, "queue_running");
+            TestServer.Response accepted = server.post("/prompt", "{\"id\": \"crash-async\", \"webhook_v2\": \""
+                    + receiver.url("/crash") + "\", \"prompt\": " + Graphs.invert(1, 4, 4, "c") + "}");
+            assertThat(accepted.status()).isEqualTo(202);
+            Simulator.awaitQueue(comfyPort, "queue_pending");
+
+            Simulator.post(comfyPort, "/__sim/crash");
+
+            int code = server.awaitExit(Duration.ofSeconds(60));
             assertThat(code).isNotZero();
             assertThat(server.output()).contains("ComfyUI exited");
             assertThat(children).noneMatch(ProcessHandle::isAlive);
-            assertThat(promptStatus.get()).isIn(502, -1);
+            TestServer.Response answer = sync.get();
+            assertThat(answer.status()).isEqualTo(502);
+            assertThat(answer.json().path("error").asText()).contains("ComfyUI exited");
+            assertThat(receiver.all(r -> r.path().equals("/crash"))).as("prompt.failed sent before the exit")
+                    .singleElement().satisfies(r -> {
+                        assertThat(r.json().path("type").asText()).isEqualTo("prompt.failed");
+                        assertThat(r.json().path("error").asText()).contains("ComfyUI exited");
+                    });
         }
     }
 
@@ -107,17 +126,6 @@ class SupervisionTest {
         }
     }
 
-    private static int postStatus(int port, String body) {
-        try (var http = java.net.http.HttpClient.newHttpClient()) {
-            return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/prompt"))
-                            .timeout(Duration.ofSeconds(30))
-                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
-                    java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (Exception e) {
-            return -1;
-        }
-    }
-
     private static int status(TestServer server, String path) {
         try {
             return server.get(path).status();
@@ -132,20 +140,7 @@ class SupervisionTest {
                 .findFirst().orElseThrow().pid();
     }
 
-    /** Our server as a child JVM with the simulator as its ComfyUI, once it says it is ready. */
     private static ServerProcess startedInFrontOfSimulator(Path home, int comfyPort) throws Exception {
-        ServerProcess server = ServerProcess.start(home, Map.of(
-                "CMD", Simulator.command(home, comfyPort),
-                "COMFY_HOME", home.toString(),
-                "COMFYUI_PORT_HOST", String.valueOf(comfyPort),
-                "STARTUP_CHECK_INTERVAL_S", "0.2",
-                "STARTUP_CHECK_MAX_TRIES", "100"));
-        try {
-            TestServer.await(() -> server.status("/ready") == 200, Duration.ofSeconds(60), "server ready");
-            return server;
-        } catch (AssertionError | RuntimeException e) {
-            server.close();
-            throw e;
-        }
+        return ServerProcess.startedInFrontOfSimulator(home, comfyPort, Map.of());
     }
 }

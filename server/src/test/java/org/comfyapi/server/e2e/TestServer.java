@@ -10,6 +10,7 @@ import org.comfyapi.server.storage.StorageSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -19,6 +20,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntFunction;
 
 /**
  * Our server, in this JVM, in front of the simulator it launched as a child process. Talks to it over
@@ -33,7 +35,11 @@ final class TestServer implements AutoCloseable {
     final CompletableFuture<Integer> fatalExit = new CompletableFuture<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    record Response(int status, String body) {
+    record Response(int status, String body, HttpHeaders headers) {
+        Response(int status, String body) {
+            this(status, body, HttpHeaders.of(Map.of(), (a, b) -> true));
+        }
+
         JsonNode json() {
             try {
                 return JSON.readTree(body);
@@ -55,11 +61,20 @@ final class TestServer implements AutoCloseable {
 
     static TestServer start(Path home, Map<String, String> env, RunListener listener, String... simulatorFlags)
             throws Exception {
+        return start(home, env, listener, Simulator.freePort(), port -> Simulator.command(home, port, simulatorFlags));
+    }
+
+    /** With a CMD of the test's own making (a wrapper script, say) for ComfyUI on {@code comfyPort}. */
+    static TestServer start(Path home, Map<String, String> env, int comfyPort, IntFunction<String> cmd) throws Exception {
+        return start(home, env, RunListener.NONE, comfyPort, cmd);
+    }
+
+    private static TestServer start(Path home, Map<String, String> env, RunListener listener, int comfyPort,
+                                    IntFunction<String> cmd) throws Exception {
         Files.createDirectories(home.resolve("models/checkpoints"));
         Files.writeString(home.resolve("models/checkpoints/sd15.safetensors"), "not really a model");
-        int comfyPort = Simulator.freePort();
         Map<String, String> all = new HashMap<>();
-        all.put("CMD", Simulator.command(home, comfyPort, simulatorFlags));
+        all.put("CMD", cmd.apply(comfyPort));
         all.put("COMFY_HOME", home.toString());
         all.put("COMFYUI_PORT_HOST", String.valueOf(comfyPort));
         all.put("HOST", "127.0.0.1");
@@ -107,7 +122,7 @@ final class TestServer implements AutoCloseable {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-                .thenApply(r -> new Response(r.statusCode(), r.body()));
+                .thenApply(r -> new Response(r.statusCode(), r.body(), r.headers()));
     }
 
     Response comfyPost(String path, String body) throws Exception {
@@ -122,7 +137,7 @@ final class TestServer implements AutoCloseable {
 
     Response send(HttpRequest request) throws Exception {
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        return new Response(response.statusCode(), response.body());
+        return new Response(response.statusCode(), response.body(), response.headers());
     }
 
     /** Waits until ComfyUI reports something running (its queue has the prompt). */

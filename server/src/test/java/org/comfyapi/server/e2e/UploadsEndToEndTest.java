@@ -102,9 +102,12 @@ class UploadsEndToEndTest {
     @Test
     void s3SyncAnswersWithTheUploadedUrls() throws Exception {
         String id = id();
+        Map<String, Double> before = PrometheusText.scrape(server);
         TestServer.Response response = post(id, Graphs.invert(0x336699, 16, 8, "s3"),
                 "\"s3\": {\"bucket\": \"" + BUCKET + "\", \"prefix\": \"sync/\"}");
         assertThat(response.status()).as(response.body()).isEqualTo(200);
+        assertThat(PrometheusText.delta(before, PrometheusText.scrape(server), "comfyui_api_uploads_total{outcome=\"success\"}"))
+                .as("uploads counted").isGreaterThanOrEqualTo(1);
         String name = response.json().path("filenames").get(0).asText();
         assertThat(response.json().path("images").get(0).asText()).isEqualTo("s3://" + BUCKET + "/sync/" + name);
         JsonNode stats = response.json().path("stats");

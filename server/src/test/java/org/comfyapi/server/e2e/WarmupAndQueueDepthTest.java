@@ -22,6 +22,7 @@ class WarmupAndQueueDepthTest {
     void probesAreNotOkUntilTheWarmupHasRun(@TempDir Path home) throws Exception {
         Path warmup = Files.writeString(home.resolve("warmup.json"), Graphs.fault("slow", 1500, 4));
         int port = Simulator.freePort();
+        // its own thread: the common pool (one thread on two cores) also completes the JDK's websocket handshake
         CompletableFuture<TestServer> starting = CompletableFuture.supplyAsync(() -> {
             try {
                 return TestServer.start(home, Map.of("WARMUP_PROMPT_FILE", warmup.toString(),
@@ -29,7 +30,7 @@ class WarmupAndQueueDepthTest {
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-        });
+        }, Thread::startVirtualThread);
         HttpClient http = HttpClient.newHttpClient();
         TestServer.await(() -> status(http, port, "/health") == 500, Duration.ofSeconds(60), "listening, not healthy");
         assertThat(status(http, port, "/ready")).isEqualTo(503);

@@ -1,6 +1,6 @@
 package org.comfyapi.server.job;
 
-import org.comfyapi.server.config.JobSettings;
+import org.comfyapi.server.config.JobRetention;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,7 +20,7 @@ class JobEventsTest {
 
     private JobRegistry registry(int capacity) {
         JobRegistry jobs = new JobRegistry(new InMemoryJobStore(capacity),
-                new JobSettings(Duration.ofHours(1), 100, cache.resolve("jobs")), System::currentTimeMillis);
+                new JobRetention(Duration.ofHours(1), 100, cache.resolve("jobs")), System::currentTimeMillis);
         jobs.start();
         return jobs;
     }

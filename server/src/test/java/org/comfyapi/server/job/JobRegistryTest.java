@@ -1,6 +1,6 @@
 package org.comfyapi.server.job;
 
-import org.comfyapi.server.config.JobSettings;
+import org.comfyapi.server.config.JobRetention;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.comfyapi.server.error.Conflict;
@@ -28,7 +28,7 @@ class JobRegistryTest {
     private JobRegistry registry;
 
     private JobRegistry registry(Duration retention, int max) {
-        registry = new JobRegistry(new InMemoryJobStore(16), new JobSettings(retention, max, cache.resolve("jobs")), now::get);
+        registry = new JobRegistry(new InMemoryJobStore(16), new JobRetention(retention, max, cache.resolve("jobs")), now::get);
         registry.start();
         return registry;
     }

@@ -1,6 +1,7 @@
 package org.comfyapi.simulator.exec;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.comfyapi.graph.GraphValidator;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.comfyapi.simulator.nodes.NodeRegistry;
 import org.comfyapi.simulator.nodes.NodeType;
@@ -33,7 +34,7 @@ final class ExecutionList {
     }
 
     static boolean isLink(JsonNode v) {
-        return v != null && v.isArray() && v.size() == 2 && v.get(0).isTextual() && v.get(1).isNumber();
+        return GraphValidator.isLink(v);
     }
 
     void addNode(String nodeId) {

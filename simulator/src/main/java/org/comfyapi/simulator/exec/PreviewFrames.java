@@ -1,7 +1,7 @@
 package org.comfyapi.simulator.exec;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.comfyapi.simulator.py.PyJson;
+import org.comfyapi.graph.py.PyJson;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

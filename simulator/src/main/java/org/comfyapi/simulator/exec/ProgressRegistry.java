@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.comfyapi.simulator.py.PyJson;
+import org.comfyapi.graph.py.PyJson;
 import org.comfyapi.simulator.ws.WsHub;
 
 import java.util.LinkedHashMap;

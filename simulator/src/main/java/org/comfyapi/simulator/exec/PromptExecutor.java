@@ -1,6 +1,7 @@
 package org.comfyapi.simulator.exec;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.comfyapi.graph.GraphValidator;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,8 +12,8 @@ import org.comfyapi.simulator.nodes.NodeEnv;
 import org.comfyapi.simulator.nodes.NodeRegistry;
 import org.comfyapi.simulator.nodes.NodeResult;
 import org.comfyapi.simulator.nodes.NodeType;
-import org.comfyapi.simulator.py.PyException;
-import org.comfyapi.simulator.py.PyJson;
+import org.comfyapi.graph.py.PyException;
+import org.comfyapi.graph.py.PyJson;
 import org.comfyapi.simulator.queue.QueueItem;
 import org.comfyapi.simulator.ws.WsHub;
 
@@ -304,7 +305,7 @@ public final class PromptExecutor {
         ObjectNode classInputs = type.inputTypes(env);
         Map<String, Object> data = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> e : node.path("inputs").properties()) {
-            Validator.InputInfo info = Validator.inputInfo(classInputs, e.getKey());
+            GraphValidator.InputInfo info = GraphValidator.inputInfo(classInputs, e.getKey());
             JsonNode v = e.getValue();
             if (ExecutionList.isLink(v)) {
                 List<Object> out = caches.outputs.get(run.signatures.get(v.get(0).textValue()));

@@ -1,7 +1,7 @@
 package org.comfyapi.simulator.exec;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import org.comfyapi.simulator.py.PyJson;
+import org.comfyapi.graph.py.PyJson;
 
 /** Plausible traceback.format_tb() lists for the errors the simulator raises. */
 final class Tracebacks {
@@ -15,20 +15,6 @@ final class Tracebacks {
         a.add("  File \"/ComfyUI/execution.py\", line 289, in _async_map_node_over_list\n    await process_inputs(input_dict, i)\n");
         a.add("  File \"/ComfyUI/execution.py\", line 277, in process_inputs\n    result = f(**inputs)\n             ^^^^^^^^^^^\n");
         a.add("  File \"/ComfyUI/" + module.replace('.', '/') + ".py\", line 1, in " + function + "\n");
-        return a;
-    }
-
-    static ArrayNode validation() {
-        ArrayNode a = PyJson.array();
-        a.add("  File \"/ComfyUI/execution.py\", line 1006, in validate_prompt\n    m = await validate_inputs(prompt_id, prompt, o, validated)\n        ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n");
-        a.add("  File \"/ComfyUI/execution.py\", line 760, in validate_inputs\n    o_class_type = prompt[o_id]['class_type']\n                   ~~~~~~^^^^^^\n");
-        return a;
-    }
-
-    static ArrayNode innerValidation() {
-        ArrayNode a = PyJson.array();
-        a.add("  File \"/ComfyUI/execution.py\", line 780, in validate_inputs\n    r = await validate_inputs(prompt_id, prompt, o_id, validated)\n        ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n");
-        a.add("  File \"/ComfyUI/execution.py\", line 760, in validate_inputs\n    o_class_type = prompt[o_id]['class_type']\n                   ~~~~~~^^^^^^\n");
         return a;
     }
 }

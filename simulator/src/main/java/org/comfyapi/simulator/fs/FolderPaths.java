@@ -1,6 +1,6 @@
 package org.comfyapi.simulator.fs;
 
-import org.comfyapi.simulator.py.PyException;
+import org.comfyapi.graph.py.PyException;
 import org.comfyapi.simulator.py.PyPath;
 
 import java.io.IOException;

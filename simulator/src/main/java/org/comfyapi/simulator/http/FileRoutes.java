@@ -10,8 +10,8 @@ import org.comfyapi.simulator.fs.MimeTypes;
 import org.comfyapi.simulator.image.PngEncoder;
 import org.comfyapi.simulator.image.WebpEncoder;
 import org.comfyapi.simulator.nodes.ImageFiles;
-import org.comfyapi.simulator.py.PyException;
-import org.comfyapi.simulator.py.PyJson;
+import org.comfyapi.graph.py.PyException;
+import org.comfyapi.graph.py.PyJson;
 import org.comfyapi.simulator.py.PyPath;
 
 import javax.imageio.ImageIO;

@@ -12,13 +12,14 @@ import io.javalin.http.HandlerType;
 import org.comfyapi.simulator.Log;
 import org.comfyapi.simulator.SimulatorConfig;
 import org.comfyapi.simulator.exec.InterruptFlag;
-import org.comfyapi.simulator.exec.Validator;
+import org.comfyapi.graph.GraphValidator;
+import org.comfyapi.simulator.exec.RegistryCatalog;
 import org.comfyapi.simulator.fs.FolderPaths;
 import org.comfyapi.simulator.nodes.NodeEnv;
 import org.comfyapi.simulator.nodes.NodeRegistry;
-import org.comfyapi.simulator.py.Py;
-import org.comfyapi.simulator.py.PyException;
-import org.comfyapi.simulator.py.PyJson;
+import org.comfyapi.graph.py.Py;
+import org.comfyapi.graph.py.PyException;
+import org.comfyapi.graph.py.PyJson;
 import org.comfyapi.simulator.queue.PromptQueue;
 import org.comfyapi.simulator.queue.QueueItem;
 import org.comfyapi.simulator.ws.WsHub;
@@ -37,7 +38,7 @@ public final class HttpApi {
     private final PromptQueue queue;
     private final WsHub hub;
     private final InterruptFlag interrupt;
-    private final Validator validator;
+    private final GraphValidator validator;
     private final FileRoutes files;
     private final InfoRoutes info;
     private long number;
@@ -49,7 +50,7 @@ public final class HttpApi {
         this.queue = queue;
         this.hub = hub;
         this.interrupt = interrupt;
-        this.validator = new Validator(registry, env);
+        this.validator = new GraphValidator(new RegistryCatalog(registry, env));
         this.files = new FileRoutes(paths);
         this.info = new InfoRoutes(config, paths, registry, env);
     }
@@ -244,7 +245,7 @@ public final class HttpApi {
         JsonNode partial = json.has("partial_execution_targets") ? json.get("partial_execution_targets") : null;
         if (!promptJson.isObject()) throw new PyException("AttributeError", "'" + Py.typeName(promptJson) + "' object has no attribute 'items'");
         ObjectNode prompt = (ObjectNode) promptJson;
-        Validator.Result valid = validator.validatePrompt(prompt, partial);
+        GraphValidator.Result valid = validator.validatePrompt(prompt, partial);
         JsonNode extraJson = json.has("extra_data") ? json.get("extra_data") : PyJson.object();
         if (json.has("client_id")) {
             if (!extraJson.isObject()) throw new PyException("TypeError", "'" + Py.typeName(extraJson) + "' object does not support item assignment");

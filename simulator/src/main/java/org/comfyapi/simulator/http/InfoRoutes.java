@@ -9,7 +9,7 @@ import org.comfyapi.simulator.fs.FolderPaths;
 import org.comfyapi.simulator.nodes.NodeEnv;
 import org.comfyapi.simulator.nodes.NodeRegistry;
 import org.comfyapi.simulator.nodes.NodeType;
-import org.comfyapi.simulator.py.PyJson;
+import org.comfyapi.graph.py.PyJson;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;

@@ -2,7 +2,7 @@ package org.comfyapi.simulator.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
-import org.comfyapi.simulator.py.PyJson;
+import org.comfyapi.graph.py.PyJson;
 
 /** aiohttp-style responses. */
 final class Responses {

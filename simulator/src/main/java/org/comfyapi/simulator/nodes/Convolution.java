@@ -1,6 +1,6 @@
 package org.comfyapi.simulator.nodes;
 
-import org.comfyapi.simulator.py.PyException;
+import org.comfyapi.graph.py.PyException;
 
 /** The shared maths of ImageBlur/ImageSharpen: gaussian_kernel and a reflect-padded depthwise conv2d. */
 final class Convolution {

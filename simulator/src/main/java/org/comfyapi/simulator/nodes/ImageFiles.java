@@ -1,6 +1,7 @@
 package org.comfyapi.simulator.nodes;
 
-import org.comfyapi.simulator.py.PyException;
+import org.comfyapi.graph.py.Py;
+import org.comfyapi.graph.py.PyException;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -19,11 +20,11 @@ public final class ImageFiles {
 
     public static BufferedImage read(String path) {
         Path p = Path.of(path);
-        if (Files.isDirectory(p)) throw new PyException("IsADirectoryError", "[Errno 21] Is a directory: " + org.comfyapi.simulator.py.Py.repr(path));
-        if (!Files.exists(p)) throw new PyException("FileNotFoundError", "[Errno 2] No such file or directory: " + org.comfyapi.simulator.py.Py.repr(path));
+        if (Files.isDirectory(p)) throw new PyException("IsADirectoryError", "[Errno 21] Is a directory: " + Py.repr(path));
+        if (!Files.exists(p)) throw new PyException("FileNotFoundError", "[Errno 2] No such file or directory: " + Py.repr(path));
         try (InputStream in = Files.newInputStream(p)) {
             BufferedImage img = ImageIO.read(in);
-            if (img == null) throw new PyException("PIL.UnidentifiedImageError", "cannot identify image file " + org.comfyapi.simulator.py.Py.repr(path));
+            if (img == null) throw new PyException("PIL.UnidentifiedImageError", "cannot identify image file " + Py.repr(path));
             return img;
         } catch (IOException e) {
             throw new PyException("OSError", e.getMessage());
@@ -35,7 +36,7 @@ public final class ImageFiles {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             return HexFormat.of().formatHex(md.digest(Files.readAllBytes(Path.of(path))));
         } catch (IOException e) {
-            throw new PyException("FileNotFoundError", "[Errno 2] No such file or directory: " + org.comfyapi.simulator.py.Py.repr(path));
+            throw new PyException("FileNotFoundError", "[Errno 2] No such file or directory: " + Py.repr(path));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -1,8 +1,8 @@
 package org.comfyapi.simulator.nodes;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.comfyapi.simulator.py.Py;
-import org.comfyapi.simulator.py.PyException;
+import org.comfyapi.graph.py.Py;
+import org.comfyapi.graph.py.PyException;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

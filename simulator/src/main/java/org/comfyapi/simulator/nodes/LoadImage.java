@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import org.comfyapi.simulator.image.ImageOps;
-import org.comfyapi.simulator.py.Py;
-import org.comfyapi.simulator.py.PyException;
+import org.comfyapi.graph.py.Py;
+import org.comfyapi.graph.py.PyException;
 
 import java.awt.image.BufferedImage;
 import java.util.List;

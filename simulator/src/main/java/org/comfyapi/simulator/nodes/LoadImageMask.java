@@ -2,7 +2,7 @@ package org.comfyapi.simulator.nodes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.comfyapi.simulator.py.PyException;
+import org.comfyapi.graph.py.PyException;
 
 import java.awt.image.BufferedImage;
 import java.util.List;

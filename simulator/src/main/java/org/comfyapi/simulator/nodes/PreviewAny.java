@@ -2,8 +2,8 @@ package org.comfyapi.simulator.nodes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.comfyapi.simulator.py.Py;
-import org.comfyapi.simulator.py.PyJson;
+import org.comfyapi.graph.py.Py;
+import org.comfyapi.graph.py.PyJson;
 
 import java.util.List;
 

@@ -3,7 +3,7 @@ package org.comfyapi.simulator.nodes;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.comfyapi.simulator.fs.FolderPaths;
 import org.comfyapi.simulator.image.ApngEncoder;
-import org.comfyapi.simulator.py.PyJson;
+import org.comfyapi.graph.py.PyJson;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.comfyapi.simulator.fs.FolderPaths;
 import org.comfyapi.simulator.image.WebpEncoder;
-import org.comfyapi.simulator.py.PyJson;
+import org.comfyapi.graph.py.PyJson;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.comfyapi.simulator.fs.FolderPaths;
 import org.comfyapi.simulator.image.PngEncoder;
-import org.comfyapi.simulator.py.PyException;
-import org.comfyapi.simulator.py.PyJson;
+import org.comfyapi.graph.py.PyException;
+import org.comfyapi.graph.py.PyJson;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;

@@ -1,5 +1,7 @@
 package org.comfyapi.simulator.py;
 
+import org.comfyapi.graph.py.PyException;
+
 import java.util.ArrayList;
 import java.util.List;
 

@@ -3,9 +3,9 @@ package org.comfyapi.simulator.queue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.comfyapi.simulator.py.Py;
-import org.comfyapi.simulator.py.PyException;
-import org.comfyapi.simulator.py.PyJson;
+import org.comfyapi.graph.py.Py;
+import org.comfyapi.graph.py.PyException;
+import org.comfyapi.graph.py.PyJson;
 
 import java.util.List;
 

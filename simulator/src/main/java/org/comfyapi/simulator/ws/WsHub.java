@@ -3,7 +3,7 @@ package org.comfyapi.simulator.ws;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.websocket.WsContext;
-import org.comfyapi.simulator.py.PyJson;
+import org.comfyapi.graph.py.PyJson;
 import org.eclipse.jetty.websocket.api.Callback;
 
 import java.nio.ByteBuffer;

@@ -2,8 +2,8 @@ package org.comfyapi.simulator.nodes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.comfyapi.simulator.image.ImageOps;
-import org.comfyapi.simulator.py.PyException;
-import org.comfyapi.simulator.py.PyJson;
+import org.comfyapi.graph.py.PyException;
+import org.comfyapi.graph.py.PyJson;
 import org.junit.jupiter.api.Test;
 
 import java.awt.image.BufferedImage;

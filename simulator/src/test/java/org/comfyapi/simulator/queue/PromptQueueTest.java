@@ -1,7 +1,7 @@
 package org.comfyapi.simulator.queue;
 
 import com.fasterxml.jackson.databind.node.IntNode;
-import org.comfyapi.simulator.py.PyJson;
+import org.comfyapi.graph.py.PyJson;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

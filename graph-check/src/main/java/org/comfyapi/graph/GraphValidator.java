@@ -1,14 +1,11 @@
-package org.comfyapi.simulator.exec;
+package org.comfyapi.graph;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.comfyapi.simulator.nodes.NodeEnv;
-import org.comfyapi.simulator.nodes.NodeRegistry;
-import org.comfyapi.simulator.nodes.NodeType;
-import org.comfyapi.simulator.py.Py;
-import org.comfyapi.simulator.py.PyException;
-import org.comfyapi.simulator.py.PyJson;
+import org.comfyapi.graph.py.Py;
+import org.comfyapi.graph.py.PyException;
+import org.comfyapi.graph.py.PyJson;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -18,8 +15,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** execution.validate_prompt / validate_inputs of v0.3.64, including its in-place coercion of widget values. */
-public final class Validator {
+/**
+ * execution.validate_prompt / validate_inputs of ComfyUI v0.3.64, including its in-place coercion of widget
+ * values, against any {@link NodeCatalog}: the simulator's own node classes or a live {@code /object_info}.
+ */
+public final class GraphValidator {
     /** (valid, error, good_outputs, node_errors). */
     public record Result(boolean ok, ObjectNode error, List<String> goodOutputs, ObjectNode nodeErrors) {
     }
@@ -28,7 +28,7 @@ public final class Validator {
     }
 
     /** An input's declaration: type (string or combo list), category and options. */
-    record InputInfo(JsonNode type, String category, ObjectNode extra) {
+    public record InputInfo(JsonNode type, String category, ObjectNode extra) {
         ArrayNode config() {
             ArrayNode a = PyJson.array();
             a.add(type);
@@ -37,15 +37,20 @@ public final class Validator {
         }
     }
 
-    private final NodeRegistry registry;
-    private final NodeEnv env;
+    /** Inputs whose value the caller replaces before ComfyUI sees it (e.g. a URL that becomes a file name). */
+    public interface Deferred {
+        Deferred NONE = (node, input) -> false;
 
-    public Validator(NodeRegistry registry, NodeEnv env) {
-        this.registry = registry;
-        this.env = env;
+        boolean test(String nodeId, String input);
     }
 
-    static InputInfo inputInfo(ObjectNode classInputs, String name) {
+    private final NodeCatalog catalog;
+
+    public GraphValidator(NodeCatalog catalog) {
+        this.catalog = catalog;
+    }
+
+    public static InputInfo inputInfo(ObjectNode classInputs, String name) {
         for (String cat : List.of("required", "optional", "hidden")) {
             JsonNode section = classInputs.get(cat);
             if (section != null && section.has(name)) {
@@ -81,6 +86,14 @@ public final class Validator {
     }
 
     public Result validatePrompt(ObjectNode prompt, JsonNode partialTargets) {
+        return validatePrompt(prompt, partialTargets, Deferred.NONE);
+    }
+
+    /**
+     * Checks {@code prompt} (coercing widget values in place) as ComfyUI would; inputs that {@code deferred}
+     * names skip the range and choices checks, since ComfyUI will see a different value there.
+     */
+    public Result validatePrompt(ObjectNode prompt, JsonNode partialTargets, Deferred deferred) {
         Set<String> outputs = new LinkedHashSet<>();
         for (Map.Entry<String, JsonNode> e : prompt.properties()) {
             String x = e.getKey();
@@ -94,7 +107,7 @@ public final class Validator {
             }
             JsonNode classType = node.get("class_type");
             if (classType.isContainerNode()) throw new PyException("TypeError", "unhashable type: '" + Py.typeName(classType) + "'");
-            NodeType type = classType.isTextual() ? registry.get(classType.textValue()) : null;
+            NodeSchema type = classType.isTextual() ? catalog.find(classType.textValue()) : null;
             if (type == null) {
                 return new Result(false, error("invalid_prompt", "Cannot execute because node " + Py.str(classType) + " does not exist.",
                         "Node ID '#" + x + "'"), List.of(), PyJson.object());
@@ -113,7 +126,7 @@ public final class Validator {
             boolean valid;
             ArrayNode reasons;
             try {
-                NodeResult m = validateInputs(prompt, o, validated, new HashSet<>());
+                NodeResult m = validateInputs(prompt, o, validated, new HashSet<>(), deferred);
                 valid = m.valid();
                 reasons = m.reasons();
             } catch (PyException ex) {
@@ -125,7 +138,7 @@ public final class Validator {
                 r.put("details", ex.str());
                 ObjectNode extra = r.putObject("extra_info");
                 extra.put("exception_type", ex.type());
-                extra.set("traceback", Tracebacks.validation());
+                extra.set("traceback", ValidationTracebacks.validation());
                 validated.put(o, new NodeResult(false, reasons));
             }
             if (valid) {
@@ -171,7 +184,8 @@ public final class Validator {
         return v;
     }
 
-    private NodeResult validateInputs(ObjectNode prompt, String uniqueId, Map<String, NodeResult> validated, Set<String> inProgress) {
+    private NodeResult validateInputs(ObjectNode prompt, String uniqueId, Map<String, NodeResult> validated, Set<String> inProgress,
+                                      Deferred deferred) {
         NodeResult done = validated.get(uniqueId);
         if (done != null) return done;
         if (!inProgress.add(uniqueId)) throw new PyException("RecursionError", "maximum recursion depth exceeded");
@@ -180,8 +194,8 @@ public final class Validator {
             JsonNode inputsJson = item(nodeJson, "inputs");
             if (!inputsJson.isObject()) throw new PyException("TypeError", "argument of type '" + Py.typeName(inputsJson) + "' is not iterable");
             ObjectNode inputs = (ObjectNode) inputsJson;
-            NodeType type = registry.get(nodeJson.get("class_type").textValue());
-            ObjectNode classInputs = type.inputTypes(env);
+            NodeSchema type = catalog.find(nodeJson.get("class_type").textValue());
+            ObjectNode classInputs = type.inputTypes();
             List<String> validInputs = new ArrayList<>();
             for (String cat : List.of("required", "optional")) {
                 JsonNode s = classInputs.get(cat);
@@ -219,7 +233,7 @@ public final class Validator {
                     JsonNode oIdJson = val.get(0);
                     JsonNode oNode = lookup(prompt, oIdJson);
                     JsonNode oClass = item(oNode, "class_type");
-                    NodeType oType = oClass.isTextual() ? registry.get(oClass.textValue()) : null;
+                    NodeSchema oType = oClass.isTextual() ? catalog.find(oClass.textValue()) : null;
                     if (oType == null) throw new PyException("KeyError", Py.repr(oClass));
                     String receivedType = returnType(oType.returnTypes(), val.get(1));
                     if (!validateNodeInput(receivedType, info.type())) {
@@ -236,7 +250,7 @@ public final class Validator {
                     }
                     String oId = oIdJson.textValue();
                     try {
-                        NodeResult r = validateInputs(prompt, oId, validated, inProgress);
+                        NodeResult r = validateInputs(prompt, oId, validated, inProgress, deferred);
                         if (!r.valid()) valid = false;
                     } catch (PyException ex) {
                         valid = false;
@@ -250,7 +264,7 @@ public final class Validator {
                         ei.set("input_config", info.config());
                         ei.put("exception_message", ex.str());
                         ei.put("exception_type", ex.type());
-                        ei.set("traceback", Tracebacks.innerValidation());
+                        ei.set("traceback", ValidationTracebacks.innerValidation());
                         ei.set("linked_node", val);
                         validated.put(oId, new NodeResult(false, reasons));
                     }
@@ -279,7 +293,7 @@ public final class Validator {
                     ei.put("exception_message", ex.str());
                     continue;
                 }
-                if (validateFunctionInputs.contains(x)) continue;
+                if (validateFunctionInputs.contains(x) || deferred.test(uniqueId, x)) continue;
                 JsonNode min = info.extra().get("min");
                 if (min != null && lessThan(val, min)) {
                     bound(errors, "value_smaller_than_min", "Value " + Py.str(val) + " smaller than min of " + Py.str(min), x, info, val);
@@ -290,17 +304,18 @@ public final class Validator {
                     bound(errors, "value_bigger_than_max", "Value " + Py.str(val) + " bigger than max of " + Py.str(max), x, info, val);
                     continue;
                 }
-                if (info.type().isArray()) {
+                if (info.type().isArray() || "COMBO".equals(typeName)) {
+                    JsonNode options = choices(info);
                     boolean found = false;
-                    for (JsonNode opt : info.type()) if (Py.equal(opt, val)) found = true;
+                    for (JsonNode opt : options) if (Py.equal(opt, val)) found = true;
                     if (!found) {
                         JsonNode inputConfig = info.config();
                         String listInfo;
-                        if (info.type().size() > 20) {
-                            listInfo = "(list of length " + info.type().size() + ")";
+                        if (options.size() > 20) {
+                            listInfo = "(list of length " + options.size() + ")";
                             inputConfig = null;
                         } else {
-                            listInfo = Py.str(info.type());
+                            listInfo = Py.str(options);
                         }
                         ObjectNode err = errors.addObject();
                         err.put("type", "value_not_in_list");
@@ -314,19 +329,21 @@ public final class Validator {
                 }
             }
 
-            if (!validateFunctionInputs.isEmpty()) {
+            // A deferred value is not what VALIDATE_INPUTS will be given: ComfyUI runs it on the real one.
+            boolean deferredArgument = validateFunctionInputs.stream().anyMatch(arg -> deferred.test(uniqueId, arg));
+            if (!validateFunctionInputs.isEmpty() && !deferredArgument) {
                 Map<String, JsonNode> filtered = new LinkedHashMap<>();
                 for (Map.Entry<String, JsonNode> e : inputs.properties()) {
                     InputInfo info = inputInfo(classInputs, e.getKey());
                     if (info == null || !validateFunctionInputs.contains(e.getKey())) continue;
-                    filtered.put(e.getKey(), ExecutionList.isLink(e.getValue()) ? null : e.getValue());
+                    filtered.put(e.getKey(), isLink(e.getValue()) ? null : e.getValue());
                 }
                 for (String arg : validateFunctionInputs) {
                     if (!arg.equals("s") && !filtered.containsKey(arg)) {
                         throw new PyException("TypeError", type.name() + ".VALIDATE_INPUTS() missing 1 required positional argument: '" + arg + "'");
                     }
                 }
-                String ret = type.validateInputs(filtered, env);
+                String ret = type.validateInputs(filtered);
                 if (ret != null) {
                     for (String x : filtered.keySet()) {
                         ObjectNode err = errors.addObject();
@@ -344,6 +361,13 @@ public final class Validator {
         } finally {
             inProgress.remove(uniqueId);
         }
+    }
+
+    /** A combo's choices: the list that is its type, or the {@code options} of a {@code "COMBO"} declaration. */
+    public static JsonNode choices(InputInfo info) {
+        if (info.type().isArray()) return info.type();
+        JsonNode options = info.extra().get("options");
+        return options != null && options.isArray() ? options : PyJson.array();
     }
 
     private static void bound(ArrayNode errors, String type, String message, String x, InputInfo info, JsonNode val) {
@@ -374,6 +398,11 @@ public final class Validator {
         if (i < 0) i += types.size();
         if (i < 0 || i >= types.size()) throw new PyException("IndexError", "tuple index out of range");
         return types.get((int) i);
+    }
+
+    /** A {@code [node_id, slot]} link, as execution.py recognises one. */
+    public static boolean isLink(JsonNode v) {
+        return v != null && v.isArray() && v.size() == 2 && v.get(0).isTextual() && v.get(1).isNumber();
     }
 
     /** comfy_execution.validation.validate_node_input. */

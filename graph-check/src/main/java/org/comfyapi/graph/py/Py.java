@@ -1,4 +1,4 @@
-package org.comfyapi.simulator.py;
+package org.comfyapi.graph.py;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.BigIntegerNode;

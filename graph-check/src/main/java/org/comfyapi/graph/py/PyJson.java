@@ -1,4 +1,4 @@
-package org.comfyapi.simulator.py;
+package org.comfyapi.graph.py;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
