@@ -9,6 +9,7 @@ import org.comfyapi.server.comfy.ComfyPreview;
 import org.comfyapi.server.comfy.ComfyUnavailableException;
 import org.comfyapi.server.error.ExecutionFailure;
 import org.comfyapi.server.error.RequestError;
+import org.comfyapi.server.error.TimedOut;
 import org.comfyapi.server.job.JobOutput;
 import org.comfyapi.server.job.JobRegistry;
 import org.comfyapi.server.job.JobStatus;
@@ -198,7 +199,7 @@ public final class JobReporter implements RunListener {
     }
 
     private static JobStatus statusOf(RuntimeException error) {
-        if (error instanceof RequestError e && "timeout".equals(e.location())) return JobStatus.TIMED_OUT;
+        if (error instanceof TimedOut) return JobStatus.TIMED_OUT;
         String message = String.valueOf(error.getMessage());
         return message.startsWith("Prompt execution was interrupted") ? JobStatus.INTERRUPTED : JobStatus.FAILED;
     }
