@@ -53,6 +53,7 @@ public final class BenchMain {
         if (o.has("memory")) sections.add(new Memory());
         if (o.has("conversion")) sections.add(new Conversion());
         if (o.has("startup")) sections.add(new Startup());
+        if (o.has("jobs")) sections.add(new Jobs());
         if (o.has("observability")) sections.add(new Observability());
         if (o.has("reliability")) sections.add(new Reliability());
         if (o.has("queue")) sections.add(new Fleet());
@@ -101,21 +102,27 @@ public final class BenchMain {
 
         /** Our server in front of the shared simulator, not yet ready. */
         Child launchServer(List<String> extraJvm, Path workflowDir) throws Exception {
-            return launchServer(extraJvm, workflowDir, Map.of());
+            return launchServer(o.serverJar(), extraJvm, workflowDir, simulator, Map.of());
         }
 
         /** The same, with more environment variables for the server. */
         Child launchServer(List<String> extraJvm, Path workflowDir, Map<String, String> extraEnv) throws Exception {
+            return launchServer(o.serverJar(), extraJvm, workflowDir, simulator, extraEnv);
+        }
+
+        /** A server from the given jar (ours, or an earlier build as a baseline) in front of a simulator. */
+        Child launchServer(Path jar, List<String> extraJvm, Path workflowDir, Child comfy, Map<String, String> extraEnv)
+                throws Exception {
             List<String> jvm = new ArrayList<>(o.serverJvm());
             jvm.addAll(extraJvm);
             Map<String, String> e = new HashMap<>();
             e.put("COMFY_HOME", home.toString());
-            e.put("COMFYUI_PORT_HOST", String.valueOf(simulator.port));
+            e.put("COMFYUI_PORT_HOST", String.valueOf(comfy.port));
             e.put("WORKFLOW_DIR", workflowDir.toString());
             e.put("HOME", work.toString());
             e.put("CACHE_DIR", work.resolve("cache").toString());
             e.putAll(extraEnv);
-            return Child.server(o.serverJar(), jvm, e, work.resolve("logs/server-" + (++servers) + ".log"));
+            return Child.server(jar, jvm, e, work.resolve("logs/server-" + (++servers) + ".log"));
         }
 
         /** Our server, ready. */
@@ -125,7 +132,21 @@ public final class BenchMain {
 
         /** Our server with more environment variables, ready. */
         Child startServer(Map<String, String> extraEnv) throws Exception {
-            Child s = launchServer(List.of(), emptyWorkflows(), extraEnv);
+            return startServer(o.serverJar(), simulator, extraEnv);
+        }
+
+        /** Our server in front of a given simulator, ready. */
+        Child startServer(Child comfy) throws Exception {
+            return startServer(o.serverJar(), comfy, Map.of());
+        }
+
+        /** A server from the given jar in front of a given simulator, ready. */
+        Child startServer(Path jar, Child comfy) throws Exception {
+            return startServer(jar, comfy, Map.of());
+        }
+
+        private Child startServer(Path jar, Child comfy, Map<String, String> extraEnv) throws Exception {
+            Child s = launchServer(jar, List.of(), emptyWorkflows(), comfy, extraEnv);
             try {
                 s.awaitHttp("/ready", Duration.ofSeconds(120));
             } catch (Exception ex) {

@@ -51,10 +51,16 @@ final class Child implements AutoCloseable {
 
     /** Starts the simulator on a free port and waits until it answers. */
     static Child simulator(Path jar, Path home, Path logDir, String heap) throws Exception {
+        return simulator(jar, home, logDir.resolve("simulator.log"), heap, "--step-ms", "0");
+    }
+
+    /** A simulator with its own flags (for example a KSampler step time), logging beside the shared one. */
+    static Child simulator(Path jar, Path home, Path log, String heap, String... flags) throws Exception {
         int port = freePort();
-        List<String> cmd = List.of(java(), heap, "-jar", jar.toString(), "--port", String.valueOf(port),
-                "--base-directory", home.toString(), "--step-ms", "0");
-        Child c = start("simulator", cmd, Map.of(), logDir.resolve("simulator.log"), port);
+        List<String> cmd = new ArrayList<>(List.of(java(), heap, "-jar", jar.toString(), "--port", String.valueOf(port),
+                "--base-directory", home.toString()));
+        cmd.addAll(List.of(flags));
+        Child c = start("simulator", cmd, Map.of(), log, port);
         c.awaitHttp("/", Duration.ofSeconds(60));
         return c;
     }

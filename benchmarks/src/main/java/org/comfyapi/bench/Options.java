@@ -8,9 +8,9 @@ import java.util.Set;
 
 /** Command line of the benchmark; {@code --smoke} shrinks every size and count. */
 record Options(boolean smoke, Set<String> sections, Path work, Path serverJar, Path simulatorJar, Path sharpDir,
-               List<String> serverJvm, Path markdownOut, String sizes) {
+               List<String> serverJvm, Path markdownOut, String sizes, Path baselineJar) {
 
-    static final List<String> ALL = List.of("overhead", "throughput", "memory", "conversion", "startup", "reliability", "observability", "queue");
+    static final List<String> ALL = List.of("overhead", "throughput", "memory", "conversion", "startup", "reliability", "observability", "jobs", "queue");
 
     static Options parse(String... args) {
         boolean smoke = false;
@@ -23,6 +23,7 @@ record Options(boolean smoke, Set<String> sections, Path work, Path serverJar, P
         List<String> jvm = new ArrayList<>(List.of("-Xmx1g"));
         Path out = null;
         String sizes = null;
+        Path baseline = null;
         for (String a : args) {
             if (a.equals("--smoke")) smoke = true;
             else if (a.equals("--full")) smoke = false;
@@ -34,11 +35,13 @@ record Options(boolean smoke, Set<String> sections, Path work, Path serverJar, P
             else if (a.startsWith("--server-jvm=")) jvm = new ArrayList<>(Arrays.asList(a.substring(13).trim().split("\\s+")));
             else if (a.startsWith("--out=")) out = Path.of(a.substring(6));
             else if (a.startsWith("--sizes=")) sizes = a.substring(8);
+            else if (a.startsWith("--baseline-jar=")) baseline = Path.of(a.substring(15)).toAbsolutePath().normalize();
             else if (a.equals("--help") || a.equals("-h")) {
                 System.out.println("""
-                        usage: scripts/bench.sh [--smoke|--full] [--only=overhead,throughput,memory,conversion,startup,reliability,observability,queue]
+                        usage: scripts/bench.sh [--smoke|--full] [--only=overhead,throughput,memory,conversion,startup,reliability,observability,jobs,queue]
                                                 [--server-jvm="-Xmx1g ..."] [--out=FILE.md] [--work=DIR]
                                                 [--sizes=BYTES:N_C1:N_C16,...]   (overhead sizes and request counts)
+                        [--baseline-jar=JAR]   (jobs: an earlier server build, for the registry's added latency)
                         --smoke   tiny sizes and few iterations (well under a minute); the test run uses it
                         --full    the default: the sizes and counts of docs/benchmarks.md
                         """);
@@ -50,7 +53,7 @@ record Options(boolean smoke, Set<String> sections, Path work, Path serverJar, P
         }
         return new Options(smoke, sections, work.toAbsolutePath().normalize(), server.toAbsolutePath().normalize(),
                 sim.toAbsolutePath().normalize(), sharp.toAbsolutePath().normalize(), jvm,
-                out == null ? null : out.toAbsolutePath(), sizes);
+                out == null ? null : out.toAbsolutePath(), sizes, baseline);
     }
 
     boolean has(String section) {

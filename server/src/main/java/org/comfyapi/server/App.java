@@ -7,9 +7,12 @@ import org.comfyapi.server.comfy.NodeDefinitions;
 import org.comfyapi.server.comfy.ModelCatalog;
 import org.comfyapi.server.config.Config;
 import org.comfyapi.server.config.Directories;
+import org.comfyapi.server.config.JobRetention;
 import org.comfyapi.server.config.WebhookSettings;
 import org.comfyapi.server.http.HttpApi;
 import org.comfyapi.server.http.OpenApiDocument;
+import org.comfyapi.server.job.InMemoryJobStore;
+import org.comfyapi.server.job.JobRegistry;
 import org.comfyapi.server.media.ImageConverter;
 import org.comfyapi.server.metrics.Metrics;
 import org.comfyapi.server.metrics.PrometheusMetrics;
@@ -25,15 +28,18 @@ import org.comfyapi.server.prompt.JobsInFlight;
 import org.comfyapi.server.prompt.PromptPipeline;
 import org.comfyapi.server.prompt.PromptPreprocessor;
 import org.comfyapi.server.prompt.PromptService;
+import org.comfyapi.server.prompt.JobReporter;
 import org.comfyapi.server.prompt.QueueLimit;
 import org.comfyapi.server.prompt.RunLimits;
 import org.comfyapi.server.prompt.RunListener;
+import org.comfyapi.server.queue.FleetJobStore;
 import org.comfyapi.server.queue.PipelineJobRunner;
 import org.comfyapi.server.queue.QueueCapacity;
 import org.comfyapi.server.queue.QueueMode;
 import org.comfyapi.server.queue.QueueSettings;
 import org.comfyapi.server.queue.QueuedJobRunner;
 import org.comfyapi.server.queue.Redis;
+import org.comfyapi.server.queue.RedisJobStore;
 import org.comfyapi.server.storage.CachedDownloads;
 import org.comfyapi.server.storage.DownloadCache;
 import org.comfyapi.server.storage.ModelDownloads;
@@ -46,6 +52,7 @@ import org.comfyapi.server.webhook.WebhookSender;
 import org.comfyapi.server.webhook.WebhookSigner;
 import org.comfyapi.server.workflow.WorkflowHost;
 import org.comfyapi.server.workflow.WorkflowLimits;
+import redis.clients.jedis.RedisClient;
 
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -63,6 +70,7 @@ public final class App implements AutoCloseable {
     private final HttpApi http;
     private final WorkflowHost workflows;
     private final Startup startup;
+    private final JobRegistry registry;
     private final Shutdown shutdown;
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final QueueMode queueMode;
@@ -132,15 +140,22 @@ public final class App implements AutoCloseable {
                 new OutputCollector(dirs.output(), dirs.temp()), new OutputConverter(ImageConverter::new, metrics), queueLimit);
         OutputUploader uploader = new OutputUploader(remote, storageEvents, metrics);
         JobsInFlight jobs = new JobsInFlight();
+        Optional<RedisClient> redis = queue.map(settings -> Redis.open(settings, "comfyui-api"));
+        this.registry = redis.isEmpty() ? JobRegistry.inMemory(config.retention())
+                : fleetRegistry(config.retention(), queue.get(), redis.get());
+        JobReporter reporter = new JobReporter(registry, client);
+        events.addListener(reporter::onComfyMessage);
+        events.addPreviewListener(reporter::onPreview);
         PromptPipeline pipeline = new PromptPipeline(prompts, uploader, sender, dirs.cache().resolve("spool"),
-                RunListener.all(new JobMetrics(metrics), listener), jobs, queueLimit);
+                RunListener.all(reporter, new JobMetrics(metrics), listener), jobs, queueLimit);
+        registry.setCanceller(pipeline::interrupt);
         Readiness readiness = new Readiness(supervisor, workflows, events, client, config.http().maxQueueDepth());
         this.http = new HttpApi(config.http(), pipeline, catalog, models, readiness,
-                new OpenApiDocument(Config.VERSION), workflows, metrics);
+                new OpenApiDocument(Config.VERSION), workflows, metrics, registry);
         if (queue.isPresent()) {
             QueueSettings settings = queue.get();
-            this.queueMode = new QueueMode(settings, Redis.open(settings, "comfyui-api"), pipeline);
-            this.queueRunner = new PipelineJobRunner(pipeline, workflows, id -> Optional.empty(), settings.resultsUrl());
+            this.queueMode = new QueueMode(settings, redis.orElseThrow(), pipeline);
+            this.queueRunner = new PipelineJobRunner(pipeline, workflows, registry::get, settings.resultsUrl());
             this.queueCapacity = () -> readiness.ready() ? Math.max(0, events.queueRemaining()) : Integer.MAX_VALUE;
             http.useQueue(queueMode);
         } else {
@@ -154,8 +169,16 @@ public final class App implements AutoCloseable {
                 nodes);
     }
 
+    /** Jobs in Redis, seen by every instance; in this process only while Redis cannot be reached. */
+    private static JobRegistry fleetRegistry(JobRetention retention, QueueSettings settings, RedisClient redis) {
+        int capacity = JobRetention.SUBSCRIBER_CAPACITY;
+        return new JobRegistry(new FleetJobStore(new InMemoryJobStore(capacity),
+                new RedisJobStore(redis, settings.keys(), retention.retention(), capacity)), retention, System::currentTimeMillis);
+    }
+
     /** Starts everything; throws when ComfyUI never comes up or the warmup fails. */
     public void start() throws Exception {
+        registry.start();
         startup.run();
         if (queueMode != null) queueMode.start(queueRunner, queueCapacity);
     }
@@ -187,6 +210,7 @@ public final class App implements AutoCloseable {
     public void close() {
         if (queueMode != null) queueMode.close();
         http.close();
+        registry.close();
         workflows.close();
         events.close();
         for (AutoCloseable c : closeables) {

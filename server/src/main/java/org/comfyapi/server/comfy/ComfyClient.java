@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -51,11 +52,13 @@ public final class ComfyClient {
         }
     }
 
-    public Queued queue(JsonNode graph, String clientId, String promptId) {
+    /** {@code POST /prompt}; {@code front} queues it ahead of every pending prompt. */
+    public Queued queue(JsonNode graph, String clientId, String promptId, boolean front) {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.set("prompt", graph);
         body.put("client_id", clientId);
         body.put("prompt_id", promptId);
+        if (front) body.put("front", true);
         HttpResponse<String> response = send(post("/prompt", body));
         JsonNode json = parseOrText(response.body());
         if (response.statusCode() == 200) {
@@ -88,6 +91,7 @@ public final class ComfyClient {
         requireOk(send(post("/queue", body)), "/queue");
     }
 
+    /** Prompt ids running, and pending in the order they will run (ComfyUI lists its heap unsorted). */
     public record QueueState(List<String> running, List<String> pending) {}
 
     public QueueState queueState() {
@@ -98,8 +102,11 @@ public final class ComfyClient {
     }
 
     private static List<String> ids(JsonNode items) {
+        List<JsonNode> sorted = new ArrayList<>();
+        items.forEach(sorted::add);
+        sorted.sort(Comparator.comparingDouble(item -> item.path(0).asDouble()));
         List<String> ids = new ArrayList<>();
-        for (JsonNode item : items) ids.add(item.path(1).asText());
+        for (JsonNode item : sorted) ids.add(item.path(1).asText());
         return ids;
     }
 

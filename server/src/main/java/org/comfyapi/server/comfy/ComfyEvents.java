@@ -27,12 +27,14 @@ public final class ComfyEvents implements AutoCloseable {
     private static final Log LOG = Log.get("comfy.ws");
     private static final ObjectMapper JSON = Json.MAPPER;
     private static final long MAX_BACKOFF_MS = 1_000; // ComfyUI is local: reconnect soon, /ready waits on it
+    private static final String FEATURE_FLAGS = "{\"type\":\"feature_flags\",\"data\":{\"supports_preview_metadata\":true}}";
 
     private final String clientId;
     private final URI uri;
     private final HttpClient http;
     private final Map<String, PromptWatch> watches = new ConcurrentHashMap<>();
     private final List<Consumer<ComfyMessage>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<ComfyPreview>> previewListeners = new CopyOnWriteArrayList<>();
     private volatile WebSocket socket;
     private volatile boolean connected;
     private volatile boolean closed;
@@ -51,6 +53,11 @@ public final class ComfyEvents implements AutoCloseable {
 
     public void addListener(Consumer<ComfyMessage> listener) {
         listeners.add(listener);
+    }
+
+    /** Told about every latent preview ComfyUI sends (only when it runs with a preview method). */
+    public void addPreviewListener(Consumer<ComfyPreview> listener) {
+        previewListeners.add(listener);
     }
 
     public synchronized void start() {
@@ -153,6 +160,18 @@ public final class ComfyEvents implements AutoCloseable {
         }
     }
 
+    private void dispatchBinary(ByteBuffer frame) {
+        ComfyPreview.parse(frame).ifPresent(preview -> {
+            for (Consumer<ComfyPreview> listener : previewListeners) {
+                try {
+                    listener.accept(preview);
+                } catch (RuntimeException e) {
+                    LOG.warn("preview listener failed", "error", e.toString());
+                }
+            }
+        });
+    }
+
     @Override
     public void close() {
         closed = true;
@@ -164,9 +183,17 @@ public final class ComfyEvents implements AutoCloseable {
     private final class FrameListener implements WebSocket.Listener {
         private final CompletableFuture<Void> gone;
         private final StringBuilder partial = new StringBuilder();
+        private ByteBuffer partialBinary;
 
         FrameListener(CompletableFuture<Void> gone) {
             this.gone = gone;
+        }
+
+        /** Asks for previews with their prompt and node ids (ComfyUI reads only the first message). */
+        @Override
+        public void onOpen(WebSocket ws) {
+            ws.sendText(FEATURE_FLAGS, true);
+            ws.request(1);
         }
 
         @Override
@@ -183,6 +210,19 @@ public final class ComfyEvents implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
+            if (!previewListeners.isEmpty()) {
+                if (last && partialBinary == null) {
+                    dispatchBinary(data);
+                } else {
+                    ByteBuffer grown = ByteBuffer.allocate((partialBinary == null ? 0 : partialBinary.position()) + data.remaining());
+                    if (partialBinary != null) grown.put(partialBinary.flip());
+                    partialBinary = grown.put(data);
+                    if (last) {
+                        dispatchBinary(partialBinary.flip());
+                        partialBinary = null;
+                    }
+                }
+            }
             ws.request(1);
             return null;
         }

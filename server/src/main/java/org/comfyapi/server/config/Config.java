@@ -20,6 +20,7 @@ public record Config(
         SaladSettings salad,
         JobSettings jobs,
         Manifest manifest,
+        JobRetention retention,
         boolean prependFilenames,
         double lruCacheSizeGb) {
 
@@ -29,9 +30,10 @@ public record Config(
     public static Config load(Map<String, String> variables) {
         Env env = new Env(variables);
         Path comfyHome = env.path("COMFY_HOME", "/opt/ComfyUI");
+        Directories dirs = Directories.fromEnv(env, comfyHome);
         return new Config(
                 ComfySettings.fromEnv(env, comfyHome),
-                Directories.fromEnv(env, comfyHome),
+                dirs,
                 HttpSettings.fromEnv(env),
                 WebhookSettings.fromEnv(env),
                 LogSettings.fromEnv(env),
@@ -39,6 +41,7 @@ public record Config(
                 SaladSettings.fromEnv(env),
                 JobSettings.fromEnv(env),
                 Manifest.fromEnv(variables).orElseGet(Manifest::empty),
+                JobRetention.fromEnv(env, dirs.cache()),
                 env.bool("PREPEND_FILENAMES", true),
                 env.nonNegativeNumber("LRU_CACHE_SIZE_GB", 0));
     }

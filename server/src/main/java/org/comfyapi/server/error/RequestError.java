@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * be null) and extra JSON fields. Lower packages throw these; the HTTP layer alone picks the status.
  */
 public abstract sealed class RequestError extends RuntimeException
-        permits BadInput, NotFound, TooLarge, UnsupportedMediaType, Unavailable, UpstreamFailure, ExecutionFailure,
+        permits BadInput, NotFound, Conflict, TooLarge, UnsupportedMediaType, Unavailable, UpstreamFailure, ExecutionFailure,
                 TimedOut {
     private final String location;
     private final ObjectNode details;
@@ -26,5 +26,14 @@ public abstract sealed class RequestError extends RuntimeException
     /** Fields added to the error body beside {@code error} and {@code location}. */
     public ObjectNode details() {
         return details.deepCopy();
+    }
+
+    /** The JSON body a client gets: {@code {"error", "location", ...details}} (a job keeps the same). */
+    public ObjectNode body() {
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.put("error", getMessage());
+        if (location != null) body.put("location", location);
+        body.setAll(details);
+        return body;
     }
 }

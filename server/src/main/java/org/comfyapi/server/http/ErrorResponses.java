@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import org.comfyapi.server.error.BadInput;
+import org.comfyapi.server.error.Conflict;
 import org.comfyapi.server.error.ExecutionFailure;
 import org.comfyapi.server.error.NotFound;
 import org.comfyapi.server.error.RequestError;
@@ -29,6 +30,7 @@ final class ErrorResponses {
         return switch (error) {
             case BadInput ignored -> 400;
             case NotFound ignored -> 404;
+            case Conflict ignored -> 409;
             case TooLarge ignored -> 413;
             case UnsupportedMediaType ignored -> 415;
             case ExecutionFailure ignored -> 500;
@@ -42,7 +44,7 @@ final class ErrorResponses {
         if (error instanceof Unavailable u) {
             u.retryAfter().ifPresent(after -> ctx.header("Retry-After", String.valueOf(Math.max(1, after.toSeconds()))));
         }
-        HttpApi.json(ctx, status(error), body(error.getMessage(), error.location(), error.details()));
+        HttpApi.json(ctx, status(error), error.body());
     }
 
     /** Writes the answer now rather than after the handler returns. */

@@ -6,6 +6,8 @@ import org.comfyapi.server.error.RequestError;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.comfyapi.server.job.JobEvent;
+import org.comfyapi.server.job.JobRegistry;
 import org.comfyapi.server.json.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -63,6 +65,7 @@ public final class HttpApi implements AutoCloseable {
     private final SwaggerUi swagger = new SwaggerUi();
     private final WorkflowHost workflows;
     private volatile QueueMode queue;
+    private final JobRoutes jobs;
     private final Metrics metrics;
     private final RequestLog requestLog;
     private final Cors cors;
@@ -70,7 +73,7 @@ public final class HttpApi implements AutoCloseable {
     private Javalin app;
 
     public HttpApi(HttpSettings config, PromptPipeline prompts, ModelCatalog models, ModelDownloads modelDownloads, Probes probes, OpenApiDocument docs,
-                   WorkflowHost workflows, Metrics metrics) {
+                   WorkflowHost workflows, Metrics metrics, JobRegistry jobs) {
         this.config = config;
         this.metrics = metrics;
         this.requestLog = new RequestLog(metrics, config.accessLog());
@@ -80,6 +83,7 @@ public final class HttpApi implements AutoCloseable {
         this.probes = probes;
         this.docs = docs;
         this.workflows = workflows;
+        this.jobs = new JobRoutes(jobs, JobEvent.KEEP_ALIVE_INTERVAL);
         this.bodies = new BodyReader(config.maxBodySizeBytes());
         this.downloads = new DownloadRoute(modelDownloads, bodies);
     }
@@ -112,6 +116,10 @@ public final class HttpApi implements AutoCloseable {
             post(cfg.routes, "/prompt", this::prompt);
             post(cfg.routes, "/validate", this::validate);
             post(cfg.routes, "/interrupt", this::interrupt);
+            get(cfg.routes, "/prompt/{id}", jobs::status);
+            get(cfg.routes, "/prompt/{id}/events", jobs::events);
+            get(cfg.routes, "/prompt/{id}/outputs/{filename}", jobs::output);
+            cfg.routes.delete("/prompt/{id}", jobs::delete);
             post(cfg.routes, "/download", downloads::handle);
             post(cfg.routes, "/workflow/<path>", this::workflow);
             post(cfg.routes, "/workflows/<path>", this::workflow);
@@ -270,6 +278,13 @@ public final class HttpApi implements AutoCloseable {
             return;
         }
         JobsInFlight.Job job = prompts.admit();
+        if (request.keepsOutputs()) {
+            prompts.submit(request, job);
+            String status = "/prompt/" + request.id();
+            json(ctx, 202, JSON.createObjectNode().put("id", request.id()).put("status", "queued")
+                    .put("status_url", status).put("events_url", status + "/events"));
+            return;
+        }
         if (request.isAsync()) {
             prompts.submit(request, job);
             accepted(ctx, request);

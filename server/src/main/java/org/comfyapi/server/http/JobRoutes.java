@@ -2,10 +2,10 @@ package org.comfyapi.server.http;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.javalin.http.Context;
-import org.comfyapi.server.job.JobEvent;
-import org.comfyapi.server.job.JobIds;
 import org.comfyapi.server.error.BadInput;
 import org.comfyapi.server.error.NotFound;
+import org.comfyapi.server.job.JobEvent;
+import org.comfyapi.server.job.JobIds;
 import org.comfyapi.server.job.JobRegistry;
 import org.comfyapi.server.job.JobState;
 import org.comfyapi.server.job.JobSubscription;
@@ -16,6 +16,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /** {@code GET /prompt/<id>}, its event stream, its kept outputs, and {@code DELETE /prompt/<id>}. */
 public final class JobRoutes {
@@ -47,15 +49,21 @@ public final class JobRoutes {
             ctx.res().setHeader("Cache-Control", "no-cache");
             ctx.res().setHeader("X-Accel-Buffering", "no");
             OutputStream out = ctx.res().getOutputStream();
+            List<JobEvent> backlog = new ArrayList<>();
             JobEvent event;
             while ((event = sub.next(keepAlive)) != null) {
+                // whatever else queued up meanwhile goes out with it, in one flush
+                backlog.add(event);
+                sub.drainTo(backlog);
                 try {
-                    out.write(event.frame());
+                    for (JobEvent e : backlog) out.write(e.frame());
                     out.flush();
                 } catch (IOException e) {
                     LOG.debug("event stream closed by the client", "request_id", id);
                     return;
                 }
+                if (backlog.getLast().isTerminal()) return;
+                backlog.clear();
             }
         }
     }
@@ -92,6 +100,6 @@ public final class JobRoutes {
     }
 
     private static NotFound unknown(Context ctx) {
-        return new NotFound("No job with id " + ctx.pathParam("id") + " (unknown or expired)", "id");
+        return new NotFound( "No job with id " + ctx.pathParam("id") + " (unknown or expired)", "id");
     }
 }

@@ -11,6 +11,8 @@ import java.util.List;
 /** The OpenAPI 3 description of every route, served at {@code /docs/json} and {@code /docs/yaml}. */
 public final class OpenApiDocument {
     private static final ObjectMapper JSON = Json.MAPPER;
+    /** The id the examples share, so "Try it out" works in order: POST /prompt, then the job routes. */
+    private static final String EXAMPLE_ID = "my-job-1";
 
     private final ObjectNode root = JSON.createObjectNode();
     private final ObjectNode paths;
@@ -87,8 +89,10 @@ public final class OpenApiDocument {
         body.set("example", example);
         ObjectNode responses = op.putObject("responses");
         response(responses, "200", "Finished; outputs in the body", okSchema);
-        response(responses, "202", "Accepted; results go to the webhook or storage", ref("AsyncResponse"));
+        response(responses, "202", "Accepted; results go to the webhook or storage, or (async: true) stay with the job",
+                ref("AsyncResponse"));
         response(responses, "400", "Invalid request, or ComfyUI refused the graph", ref("Error"));
+        response(responses, "409", "A job with this id is queued or running", ref("Error"));
         response(responses, "413", "Body larger than MAX_BODY_SIZE_MB", ref("Error"));
         response(responses, "415", "Content-Type is not application/json", ref("Error"));
         response(responses, "500", "ComfyUI failed while running the graph", ref("Error"));
@@ -131,7 +135,71 @@ public final class OpenApiDocument {
         response(responses, "404", "No such prompt in flight", interrupted);
         response(responses, "415", "Content-Type is not application/json", ref("Error"));
         addDownloadRoute();
+        addJobRoutes();
         addValidateRoute();
+    }
+
+    private void addJobRoutes() {
+        ObjectNode id = pathParam("id", "The request id (letters, digits, '.', '_', '-')", EXAMPLE_ID);
+        ObjectNode status = paths.putObject("/prompt/{id}");
+        ObjectNode get = status.putObject("get");
+        get.put("operationId", "getJob");
+        get.putArray("tags").add("jobs");
+        get.put("summary", "A job's status, progress, outputs and error");
+        get.putArray("parameters").add(id.deepCopy());
+        ObjectNode responses = get.putObject("responses");
+        response(responses, "200", "The job", ref("Job"));
+        response(responses, "400", "Bad id", ref("Error"));
+        response(responses, "404", "Unknown or expired id", ref("Error"));
+
+        ObjectNode delete = status.putObject("delete");
+        delete.put("operationId", "deleteJob");
+        delete.putArray("tags").add("jobs");
+        delete.put("summary", "Cancel a job: removed from ComfyUI's queue, or interrupted; kept outputs deleted");
+        delete.putArray("parameters").add(id.deepCopy());
+        responses = delete.putObject("responses");
+        response(responses, "200", "The job as it ended", ref("Job"));
+        response(responses, "400", "Bad id", ref("Error"));
+        response(responses, "404", "Unknown or expired id", ref("Error"));
+
+        ObjectNode events = paths.putObject("/prompt/{id}/events").putObject("get");
+        events.put("operationId", "getJobEvents");
+        events.putArray("tags").add("jobs");
+        events.put("summary", "Live events of a job (Server-Sent Events)");
+        events.put("description", "text/event-stream. First `status` (the job), then as they happen `progress` "
+                + "{node, class_type, value, max}, `node` {node, class_type, cached}, `preview` {node, image: data URI} "
+                + "(when ComfyUI sends previews), `output` {node, filename, url}, another `status` when the job starts "
+                + "running, and one terminal event: `completed`, `failed`, `interrupted` or `timed_out` with the job. "
+                + "The stream then ends. `: keep-alive` comments every 15 s. A client that reads too slowly skips "
+                + "progress and previews, and is dropped (a `: dropped` comment) if it falls 256 events behind. "
+                + "Use `curl -N`.");
+        events.putArray("parameters").add(id.deepCopy());
+        responses = events.putObject("responses");
+        responses.putObject("200").put("description", "The event stream").putObject("content")
+                .putObject("text/event-stream").set("schema", str().put("example",
+                        "event: status\ndata: {\"id\":\"" + EXAMPLE_ID + "\",\"status\":\"running\",...}\n\n"
+                                + "event: progress\ndata: {\"node\":\"3\",\"class_type\":\"KSampler\",\"value\":1,\"max\":20}\n\n"));
+        response(responses, "400", "Bad id", ref("Error"));
+        response(responses, "404", "Unknown or expired id", ref("Error"));
+
+        ObjectNode output = paths.putObject("/prompt/{id}/outputs/{filename}").putObject("get");
+        output.put("operationId", "getJobOutput");
+        output.putArray("tags").add("jobs");
+        output.put("summary", "A kept output of an async job (\"async\": true), streamed with its Content-Type");
+        output.putArray("parameters").add(id.deepCopy())
+                .add(pathParam("filename", "A file name from the job's outputs", EXAMPLE_ID + "_example_00001_.png"));
+        responses = output.putObject("responses");
+        responses.putObject("200").put("description", "The file").putObject("content")
+                .putObject("*/*").set("schema", str().put("format", "binary"));
+        response(responses, "400", "Bad id or file name", ref("Error"));
+        response(responses, "404", "No such job, or no kept output of that name", ref("Error"));
+    }
+
+    private static ObjectNode pathParam(String name, String description, String example) {
+        ObjectNode p = obj().put("name", name).put("in", "path").put("required", true).put("description", description);
+        p.set("schema", str());
+        p.put("example", example);
+        return p;
     }
 
     private void addValidateRoute() {
@@ -198,7 +266,7 @@ public final class OpenApiDocument {
 
     /** The README's first graph: a red image, inverted, saved. Runs on any ComfyUI with no models. */
     private static ObjectNode promptExample() {
-        ObjectNode example = obj();
+        ObjectNode example = obj().put("id", EXAMPLE_ID);
         ObjectNode prompt = example.putObject("prompt");
         prompt.putObject("1").put("class_type", "EmptyImage").putObject("inputs")
                 .put("width", 64).put("height", 64).put("batch_size", 1).put("color", 16711680);
@@ -271,6 +339,11 @@ public final class OpenApiDocument {
         credential.set("required", arr("url_pattern", "auth"));
         props.set("credentials", obj().put("type", "array").put("description",
                 "Per-URL auth for inputs and uploads; first match wins. Never echoed or logged.").set("items", credential));
+        props.set("async", obj().put("type", "boolean").put("default", false).put("description",
+                "With no webhook and no upload: answer 202 at once; follow the job at status_url / events_url and "
+                        + "fetch its outputs (converted when asked) from GET /prompt/{id}/outputs/{filename} until it expires"));
+        props.set("front", obj().put("type", "boolean").put("default", false).put("description",
+                "Queue at the front of ComfyUI's queue"));
         request.set("required", arr("prompt"));
         schemas.set("PromptRequest", request);
 
@@ -281,6 +354,7 @@ public final class OpenApiDocument {
         rprops.set("images", obj().put("type", "array").put("description",
                 "Base64 file contents, or URLs when uploading").set("items", str()));
         rprops.set("filenames", obj().put("type", "array").set("items", str()));
+        rprops.set("ui", ui());
         ObjectNode stats = obj().put("type", "object");
         ObjectNode sprops = stats.putObject("properties");
         ObjectNode nodeStart = obj().put("type", "object");
@@ -310,8 +384,13 @@ public final class OpenApiDocument {
         auth.set("required", arr("type"));
         schemas.set("Auth", auth);
 
-        schemas.set("AsyncResponse", obj().put("type", "object").set("properties", obj()
-                .<ObjectNode>set("id", str()).set("status", str())));
+        schemas.set("AsyncResponse", obj().put("type", "object").put("description",
+                "With a webhook or an async upload: the body echoed plus status \"ok\". With \"async\": true: "
+                        + "{id, status: \"queued\", status_url, events_url}.").set("properties", obj()
+                .<ObjectNode>set("id", str()).<ObjectNode>set("status", str())
+                .<ObjectNode>set("status_url", str().put("example", "/prompt/" + EXAMPLE_ID))
+                .set("events_url", str().put("example", "/prompt/" + EXAMPLE_ID + "/events"))));
+        schemas.set("Job", jobSchema());
         ObjectNode error = obj().put("type", "object");
         error.set("properties", obj()
                 .<ObjectNode>set("error", str().put("description", "What went wrong"))
@@ -325,6 +404,37 @@ public final class OpenApiDocument {
                         .set("items", obj().put("type", "object").put("additionalProperties", true))));
         error.set("required", arr("error"));
         schemas.set("Error", error);
+    }
+
+    private static ObjectNode ui() {
+        return obj().put("type", "object").put("description", "Non-file outputs by node id, e.g. "
+                + "{\"12\": {\"text\": [\"...\"]}} from PreviewAny").set("additionalProperties",
+                obj().put("type", "object").put("additionalProperties", true));
+    }
+
+    private static ObjectNode jobSchema() {
+        ObjectNode job = obj().put("type", "object");
+        ObjectNode props = job.putObject("properties");
+        props.set("id", str());
+        props.set("status", obj().put("type", "string")
+                .set("enum", arr("queued", "running", "completed", "failed", "interrupted", "timed_out")));
+        for (String time : new String[]{"created_at", "started_at", "finished_at"}) {
+            props.set(time, str().put("format", "date-time").put("nullable", true));
+        }
+        props.set("queue_position", integer().put("nullable", true)
+                .put("description", "Prompts ahead of it at ComfyUI; null once running"));
+        props.set("progress", obj().put("type", "object").put("nullable", true).set("properties", obj()
+                .<ObjectNode>set("node", str()).<ObjectNode>set("class_type", str())
+                .<ObjectNode>set("value", integer()).set("max", integer())));
+        ObjectNode output = obj().put("type", "object");
+        output.set("properties", obj().<ObjectNode>set("node", str()).<ObjectNode>set("filename", str())
+                .<ObjectNode>set("content_type", str()).<ObjectNode>set("size", integer())
+                .set("url", str().put("nullable", true).put("description",
+                        "Where it was uploaded, or /prompt/{id}/outputs/{filename} when kept")));
+        props.set("outputs", obj().put("type", "array").set("items", output));
+        props.set("ui", ui().put("nullable", true));
+        props.set("error", ref("Error"));
+        return job;
     }
 
     private static void response(ObjectNode responses, String code, String description, ObjectNode schema) {

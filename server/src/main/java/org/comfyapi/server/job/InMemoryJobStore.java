@@ -1,5 +1,7 @@
 package org.comfyapi.server.job;
 
+import org.comfyapi.server.error.Conflict;
+
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -24,7 +26,9 @@ public final class InMemoryJobStore implements JobStore {
     public Optional<JobState> create(JobState job) {
         JobState[] replaced = new JobState[1];
         jobs.compute(job.id(), (id, old) -> {
-            if (old != null && !old.status().isFinal()) throw new JobConflictException(id, old.status());
+            if (old != null && !old.status().isFinal()) {
+                throw new Conflict("A job with id \"" + id + "\" is already " + old.status().wire(), "id");
+            }
             replaced[0] = old;
             return job;
         });

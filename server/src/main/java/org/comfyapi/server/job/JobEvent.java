@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 /**
  * One Server-Sent Event of a job, encoded once ({@code event: <name>\ndata: <json>\n\n}) and shared by
@@ -18,6 +19,8 @@ public record JobEvent(String name, String data, byte[] frame, Kind kind) {
 
     private static final JsonFactory JSON = new JsonFactory();
     public static final JobEvent KEEP_ALIVE = comment("keep-alive");
+    /** How often an idle stream gets {@link #KEEP_ALIVE}. */
+    public static final Duration KEEP_ALIVE_INTERVAL = Duration.ofSeconds(15);
     /** Sent to a subscriber that fell too far behind, just before its stream ends. */
     public static final JobEvent DROPPED = comment("dropped: the client read too slowly; reconnect for the current status");
 

@@ -1,5 +1,7 @@
 package org.comfyapi.server.job;
 
+import org.comfyapi.server.config.JobRetention;
+import org.comfyapi.server.error.Conflict;
 import org.comfyapi.server.log.Log;
 
 import java.io.IOException;
@@ -22,20 +24,20 @@ public final class JobRegistry implements AutoCloseable {
 
     private final JobStore store;
     private final KeptOutputs kept;
-    private final JobSettings settings;
+    private final JobRetention settings;
     private final LongSupplier clock;
     private volatile JobCanceller canceller = JobCanceller.NONE;
     private Thread sweeper;
 
-    public JobRegistry(JobStore store, JobSettings settings, LongSupplier clock) {
+    public JobRegistry(JobStore store, JobRetention settings, LongSupplier clock) {
         this.store = store;
         this.settings = settings;
         this.kept = new KeptOutputs(settings.keptRoot());
         this.clock = clock;
     }
 
-    public static JobRegistry inMemory(JobSettings settings) {
-        return new JobRegistry(new InMemoryJobStore(JobSettings.SUBSCRIBER_CAPACITY), settings, System::currentTimeMillis);
+    public static JobRegistry inMemory(JobRetention settings) {
+        return new JobRegistry(new InMemoryJobStore(JobRetention.SUBSCRIBER_CAPACITY), settings, System::currentTimeMillis);
     }
 
     /** Wipes what a previous run kept and starts expiring finished jobs. */
@@ -62,7 +64,7 @@ public final class JobRegistry implements AutoCloseable {
     /**
      * A new job, queued. A finished job with the same id is replaced (its kept files deleted).
      *
-     * @throws JobConflictException when that id is queued or running
+     * @throws Conflict when that id is queued or running
      */
     public JobState accept(String id) {
         JobState job = JobState.queued(id, clock.getAsLong());
@@ -207,7 +209,7 @@ public final class JobRegistry implements AutoCloseable {
             before[0] = s;
             return s.status().isFinal() ? s : change.apply(s);
         });
-        if (now.isPresent() && !now.get().equals(before[0])) store.publish(id, JobEvent.status(now.get()));
+        if (now.isPresent() && !now.get().json().equals(before[0].json())) store.publish(id, JobEvent.status(now.get()));
     }
 
     @Override

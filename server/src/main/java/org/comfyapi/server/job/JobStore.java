@@ -1,5 +1,7 @@
 package org.comfyapi.server.job;
 
+import org.comfyapi.server.error.Conflict;
+
 import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -12,7 +14,7 @@ import java.util.function.UnaryOperator;
  * <p>The contract every implementation keeps:
  * <ul>
  * <li>{@link #create} is atomic per id: of two concurrent creates of one id at most one succeeds
- *     while the other sees it queued and throws {@link JobConflictException}. A finished job with the
+ *     while the other sees it queued and throws {@link Conflict}. A finished job with the
  *     same id is replaced (and returned, so its kept files can be deleted); it also leaves the
  *     retention order. Redis: {@code HSETNX}/Lua on the hash {@code <QUEUE_NAME>:job:<id>} (fields
  *     as in {@link JobState}, {@code outputs}, {@code progress}, {@code ui} and {@code error} as JSON text).</li>
@@ -36,7 +38,7 @@ public interface JobStore extends AutoCloseable {
      * Saves a new job (queued).
      *
      * @return the finished job it replaced, if any
-     * @throws JobConflictException when a job with that id is queued or running
+     * @throws Conflict when a job with that id is queued or running
      */
     Optional<JobState> create(JobState job);
 

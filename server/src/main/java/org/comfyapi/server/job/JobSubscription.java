@@ -2,6 +2,7 @@ package org.comfyapi.server.job;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -65,6 +66,17 @@ public final class JobSubscription implements AutoCloseable {
                 nanos = ready.awaitNanos(nanos);
             }
             return queue.poll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Moves the events already queued (none when the queue is empty) into {@code into}, without waiting. */
+    public void drainTo(List<JobEvent> into) {
+        lock.lock();
+        try {
+            into.addAll(queue);
+            queue.clear();
         } finally {
             lock.unlock();
         }

@@ -68,7 +68,7 @@ public final class ComfyRunner {
         return Deadline.start(body, limits.defaultTimeout());
     }
 
-    public ComfyRun run(String requestId, ObjectNode graph, RunListener listener, Deadline deadline)
+    public ComfyRun run(String requestId, ObjectNode graph, boolean front, RunListener listener, Deadline deadline)
             throws InterruptedException {
         if (deadline.passed()) throw new TimedOut(deadline.message());
         String comfyId = UUID.randomUUID().toString();
@@ -78,7 +78,7 @@ public final class ComfyRunner {
         requestIds.put(comfyId, requestId);
         try {
             listener.sent(requestId, comfyId); // before the POST: frames may overtake its answer
-            ComfyClient.Queued queued = queue(graph, comfyId, deadline);
+            ComfyClient.Queued queued = queue(graph, comfyId, front, deadline);
             if (!queued.promptId().equals(comfyId)) {
                 events.unwatch(comfyId);
                 comfyId = queued.promptId();
@@ -98,7 +98,7 @@ public final class ComfyRunner {
     }
 
     /** Queues the graph, waiting up to COMFY_UNAVAILABLE_WAIT_S for a ComfyUI that is down or restarting. */
-    private ComfyClient.Queued queue(ObjectNode graph, String comfyId, Deadline jobDeadline) throws InterruptedException {
+    private ComfyClient.Queued queue(ObjectNode graph, String comfyId, boolean front, Deadline jobDeadline) throws InterruptedException {
         Duration wait = limits.unavailableWait();
         if (jobDeadline.remainingMillis() < wait.toMillis()) wait = Duration.ofMillis(jobDeadline.remainingMillis());
         long deadline = System.nanoTime() + wait.toNanos();
@@ -106,13 +106,13 @@ public final class ComfyRunner {
         try {
             availability.await(wait);
             try {
-                return client.queue(graph, events.clientId(), comfyId);
+                return client.queue(graph, events.clientId(), comfyId, front);
             } catch (ComfyUnavailableException gone) {
                 // ComfyUI went away since its last health check: wait for it once more
                 availability.recheck();
                 availability.await(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
                 if (lostPrompts.known(comfyId)) return new ComfyClient.Queued(comfyId, -1);
-                return client.queue(graph, events.clientId(), comfyId);
+                return client.queue(graph, events.clientId(), comfyId, front);
             }
         } catch (ComfyRestartingException e) {
             if (jobDeadline.passed()) throw new TimedOut(jobDeadline.message());

@@ -225,12 +225,17 @@ public final class PromptPipeline {
         } catch (RuntimeException e) {
             listener.failed(prepared.request(), e);
             throw e;
+        } catch (InterruptedException e) {
+            listener.failed(prepared.request(), new UpstreamFailure("The server is shutting down", "comfyui"));
+            throw e;
         }
     }
 
     private OutputUploader.Uploaded upload(PromptResult result) throws InterruptedException {
         try {
-            return uploader.upload(result);
+            OutputUploader.Uploaded uploaded = uploader.upload(result);
+            if (!uploaded.urls().isEmpty()) listener.uploaded(result.request(), uploaded.urls());
+            return uploaded;
         } catch (RuntimeException e) {
             listener.failed(result.request(), e);
             throw e;

@@ -3,6 +3,7 @@ package org.comfyapi.server.prompt;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.comfyapi.server.error.BadInput;
+import org.comfyapi.server.json.RequestFields;
 import org.comfyapi.server.media.ConversionSpec;
 import org.comfyapi.server.media.InvalidConversionSpecException;
 import org.comfyapi.server.net.HttpUrls;
@@ -17,10 +18,13 @@ import java.util.regex.Pattern;
 /**
  * A checked {@code POST /prompt} body. {@code body} keeps every field the user sent except
  * {@code credentials}, so responses can echo it; {@code prompt} is the graph that preprocessing rewrites.
+ *
+ * @param async {@code "async": true}: answer 202 at once even with no webhook or upload
+ * @param front {@code "front": true}: queue at the front of ComfyUI's queue
  */
 public record PromptRequest(String id, ObjectNode prompt, ObjectNode body, Optional<ConversionSpec> conversion,
                             Optional<URI> webhook, Optional<URI> webhookV2, Credentials credentials,
-                            Optional<UploadTarget> upload) {
+                            Optional<UploadTarget> upload, boolean async, boolean front) {
     private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
     public static PromptRequest parse(JsonNode json) {
@@ -39,13 +43,20 @@ public record PromptRequest(String id, ObjectNode prompt, ObjectNode body, Optio
         Credentials credentials = Credentials.parse(body.get("credentials"), "credentials");
         body.remove("credentials");
         Deadline.requested(body);
+        RequestFields fields = RequestFields.of(body, "body", "");
         return new PromptRequest(id(body.get("id")), (ObjectNode) prompt, body, conversion(body.get("convert_output")),
-                url(body, "webhook"), url(body, "webhook_v2"), credentials, UploadTarget.fromRequest(body));
+                url(body, "webhook"), url(body, "webhook_v2"), credentials, UploadTarget.fromRequest(body),
+                fields.bool("async", false), fields.bool("front", false));
     }
 
-    /** True when the answer is 202 at once and results go out by webhook or a background upload. */
+    /** True when the answer is 202 at once and results go out by webhook, a background upload, or stay with the job. */
     public boolean isAsync() {
-        return webhook.isPresent() || webhookV2.isPresent() || upload.filter(UploadTarget::async).isPresent();
+        return webhook.isPresent() || webhookV2.isPresent() || upload.filter(UploadTarget::async).isPresent() || async;
+    }
+
+    /** {@code "async": true} with no webhook and no upload: the job keeps its outputs for download. */
+    public boolean keepsOutputs() {
+        return async && webhook.isEmpty() && webhookV2.isEmpty() && upload.isEmpty();
     }
 
     private static Optional<ConversionSpec> conversion(JsonNode node) {

@@ -72,7 +72,7 @@ public final class PromptService {
         LOG.info("prompt accepted", "request_id", request.id(), "nodes", graph.size(), "inputs", inputFiles.size());
         ComfyRun run;
         try {
-            run = runner.run(request.id(), graph, listener, deadline);
+            run = runner.run(request.id(), graph, request.front(), listener, deadline);
         } finally {
             InputResolver.deleteAll(inputFiles);
         }

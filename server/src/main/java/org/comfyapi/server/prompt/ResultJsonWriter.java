@@ -21,7 +21,7 @@ import java.util.Set;
  */
 final class ResultJsonWriter {
     private static final ObjectMapper JSON = Json.MAPPER;
-    private static final Set<String> OWN_FIELDS = Set.of("id", "prompt", "images", "filenames", "stats");
+    private static final Set<String> OWN_FIELDS = Set.of("id", "prompt", "images", "filenames", "ui", "stats");
 
     /**
      * @param extra fields written first (webhook_v2's {@code type} and {@code timestamp}), may be null
@@ -57,6 +57,8 @@ final class ResultJsonWriter {
             gen.writeArrayFieldStart("filenames");
             for (OutputFile file : result.files()) gen.writeString(file.filename());
             gen.writeEndArray();
+            gen.writeFieldName("ui");
+            JSON.writeTree(gen, UiOutputs.from(result.run().history()));
             gen.writeFieldName("stats");
             writeStats(gen, stats);
             gen.writeEndObject();

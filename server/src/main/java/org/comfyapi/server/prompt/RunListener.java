@@ -39,6 +39,11 @@ public interface RunListener {
             }
 
             @Override
+            public void uploaded(PromptRequest request, List<String> urls) {
+                for (RunListener l : each) l.uploaded(request, urls);
+            }
+
+            @Override
             public void failed(PromptRequest request, RuntimeException error) {
                 for (RunListener l : each) l.failed(request, error);
             }
@@ -76,6 +81,10 @@ public interface RunListener {
     }
 
     default void finished(PromptResult result) {
+    }
+
+    /** The outputs were uploaded: their URLs, in the order of the result's files. */
+    default void uploaded(PromptRequest request, List<String> urls) {
     }
 
     /** The request failed at any stage; {@code error} is usually a {@code RequestError}. */

@@ -1,10 +1,11 @@
 package org.comfyapi.server.queue;
 
+import org.comfyapi.server.error.Conflict;
 import org.comfyapi.server.error.Unavailable;
 import org.comfyapi.server.job.InMemoryJobStore;
-import org.comfyapi.server.job.JobConflictException;
 import org.comfyapi.server.job.JobEvent;
 import org.comfyapi.server.job.JobState;
+import org.comfyapi.server.job.JobStatus;
 import org.comfyapi.server.job.JobStore;
 import org.comfyapi.server.job.JobSubscription;
 import org.comfyapi.server.log.Log;
@@ -33,7 +34,7 @@ public final class FleetJobStore implements JobStore {
     @Override
     public Optional<JobState> create(JobState job) {
         Optional<JobState> here = local.get(job.id());
-        if (here.isPresent() && !here.get().status().isFinal()) throw new JobConflictException(job.id(), here.get().status());
+        if (here.isPresent() && !here.get().status().isFinal()) throw conflict(job.id(), here.get().status());
         try {
             return shared.create(job);
         } catch (Unavailable e) {
@@ -78,6 +79,11 @@ public final class FleetJobStore implements JobStore {
         } catch (Unavailable e) {
             return local.size();
         }
+    }
+
+    /** The same 409 the in-memory store gives, for a job another instance (or this one) holds. */
+    static Conflict conflict(String id, JobStatus status) {
+        return new Conflict("A job with id \"" + id + "\" is already " + status.wire(), "id");
     }
 
     @Override

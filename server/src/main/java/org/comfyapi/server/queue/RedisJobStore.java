@@ -1,6 +1,6 @@
 package org.comfyapi.server.queue;
 
-import org.comfyapi.server.job.JobConflictException;
+import org.comfyapi.server.error.Conflict;
 import org.comfyapi.server.job.JobEvent;
 import org.comfyapi.server.job.JobState;
 import org.comfyapi.server.job.JobStatus;
@@ -110,7 +110,7 @@ public final class RedisJobStore implements JobStore {
             throw unavailable(e);
         }
         if ("conflict".equals(text(reply.get(0)))) {
-            throw new JobConflictException(job.id(), JobStatus.fromWire(text(reply.get(1))).orElse(JobStatus.QUEUED));
+            throw FleetJobStore.conflict(job.id(), JobStatus.fromWire(text(reply.get(1))).orElse(JobStatus.QUEUED));
         }
         unsynced.remove(job.id());
         return JobCodec.state(pairs((List<?>) reply.get(1)));

@@ -25,7 +25,7 @@ public final class MediaTypes {
     }
 
     /** The Content-Type an uploaded output is sent with, guessed from its name. */
-    static String forName(String name) {
+    public static String forName(String name) {
         int dot = name.lastIndexOf('.');
         String ext = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
         String known = CONTENT_TYPES.get(ext);

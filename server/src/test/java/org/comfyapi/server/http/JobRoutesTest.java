@@ -1,12 +1,12 @@
 package org.comfyapi.server.http;
 
+import org.comfyapi.server.config.JobRetention;
 import org.comfyapi.server.error.RequestError;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import org.comfyapi.server.job.JobOutput;
 import org.comfyapi.server.job.JobRegistry;
-import org.comfyapi.server.job.JobSettings;
 import org.comfyapi.server.job.JobStatus;
 import org.comfyapi.server.job.Progress;
 import org.junit.jupiter.api.AfterAll;
@@ -43,7 +43,7 @@ class JobRoutesTest {
 
     @BeforeAll
     static void start() {
-        jobs = JobRegistry.inMemory(new JobSettings(Duration.ofHours(1), 100, cache.resolve("jobs")));
+        jobs = JobRegistry.inMemory(new JobRetention(Duration.ofHours(1), 100, cache.resolve("jobs")));
         jobs.start();
         JobRoutes routes = new JobRoutes(jobs, Duration.ofMillis(200));
         app = Javalin.create(cfg -> {

@@ -54,10 +54,13 @@ class OpenApiDocumentTest {
                         .isEqualTo("#/components/schemas/Error");
             }
         }));
-        assertThat(ids).doesNotContain("").contains("postPrompt", "workflow_upscale", "workflows_upscale");
+        assertThat(ids).doesNotContain("").contains("postPrompt", "workflow_upscale", "workflows_upscale", "getJob",
+                "deleteJob", "getJobEvents", "getJobOutput");
 
         JsonNode prompt = document.at("/paths/~1prompt/post/requestBody/content/application~1json/example");
-        assertThat(prompt.fieldNames()).toIterable().containsExactly("prompt");
+        assertThat(prompt.fieldNames()).toIterable().containsExactly("id", "prompt");
+        assertThat(document.at("/paths/~1prompt~1{id}/get/parameters/0/example").asText())
+                .as("the job routes' example id is the one the /prompt example sends").isEqualTo(prompt.path("id").asText());
         assertThat(prompt.at("/prompt/1/class_type").asText()).isEqualTo("EmptyImage");
         assertThat(prompt.at("/prompt/2/class_type").asText()).isEqualTo("ImageInvert");
         assertThat(prompt.at("/prompt/3/class_type").asText()).isEqualTo("SaveImage");

@@ -1,5 +1,6 @@
 package org.comfyapi.server.job;
 
+import org.comfyapi.server.config.JobRetention;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,7 +20,7 @@ class JobEventsTest {
 
     private JobRegistry registry(int capacity) {
         JobRegistry jobs = new JobRegistry(new InMemoryJobStore(capacity),
-                new JobSettings(Duration.ofHours(1), 100, cache.resolve("jobs")), System::currentTimeMillis);
+                new JobRetention(Duration.ofHours(1), 100, cache.resolve("jobs")), System::currentTimeMillis);
         jobs.start();
         return jobs;
     }
@@ -126,6 +127,22 @@ class JobEventsTest {
             assertThat(b.next(WAIT).name()).isEqualTo("status");
             assertThat(b.next(WAIT).name()).isEqualTo("node");
             assertThat(a.next(WAIT)).isNull();
+        }
+    }
+
+    @Test
+    void aBacklogIsTakenAtOnceInOrder() throws Exception {
+        try (JobRegistry jobs = registry(64)) {
+            jobs.accept("b");
+            JobSubscription sub = jobs.subscribe("b").orElseThrow();
+            for (int i = 1; i <= 3; i++) jobs.progress("b", new Progress("3", "KSampler", i, 3));
+            List<JobEvent> backlog = new ArrayList<>();
+            backlog.add(sub.next(WAIT));
+            sub.drainTo(backlog);
+            assertThat(backlog.stream().map(JobEvent::name)).containsExactly("status", "progress", "progress", "progress");
+            assertThat(backlog.getLast().data()).contains("\"value\":3");
+            sub.drainTo(backlog);
+            assertThat(backlog).hasSize(4);
         }
     }
 }

@@ -1,7 +1,9 @@
 package org.comfyapi.server.job;
 
+import org.comfyapi.server.config.JobRetention;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.comfyapi.server.error.Conflict;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +28,7 @@ class JobRegistryTest {
     private JobRegistry registry;
 
     private JobRegistry registry(Duration retention, int max) {
-        registry = new JobRegistry(new InMemoryJobStore(16), new JobSettings(retention, max, cache.resolve("jobs")), now::get);
+        registry = new JobRegistry(new InMemoryJobStore(16), new JobRetention(retention, max, cache.resolve("jobs")), now::get);
         registry.start();
         return registry;
     }
@@ -78,10 +80,10 @@ class JobRegistryTest {
     void aQueuedOrRunningIdIsAConflictButAFinishedOneIsReplaced() {
         JobRegistry jobs = registry(Duration.ofHours(1), 100);
         jobs.accept("same");
-        assertThatThrownBy(() -> jobs.accept("same")).isInstanceOf(JobConflictException.class)
+        assertThatThrownBy(() -> jobs.accept("same")).isInstanceOf(Conflict.class)
                 .hasMessageContaining("queued");
         jobs.running("same");
-        assertThatThrownBy(() -> jobs.accept("same")).isInstanceOf(JobConflictException.class)
+        assertThatThrownBy(() -> jobs.accept("same")).isInstanceOf(Conflict.class)
                 .hasMessageContaining("running");
         jobs.finish("same", JobStatus.FAILED, null, "{\"error\":\"boom\",\"location\":\"prompt\"}");
         jobs.accept("same");

@@ -1,13 +1,13 @@
 package org.comfyapi.server.queue;
 
-import org.comfyapi.server.config.Env;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.comfyapi.server.config.Env;
+import org.comfyapi.server.config.JobRetention;
+import org.comfyapi.server.error.Conflict;
 import org.comfyapi.server.job.InMemoryJobStore;
-import org.comfyapi.server.job.JobConflictException;
 import org.comfyapi.server.job.JobEvent;
 import org.comfyapi.server.job.JobOutput;
 import org.comfyapi.server.job.JobRegistry;
-import org.comfyapi.server.job.JobSettings;
 import org.comfyapi.server.job.JobState;
 import org.comfyapi.server.job.JobStatus;
 import org.comfyapi.server.job.JobSubscription;
@@ -100,7 +100,7 @@ class RedisJobStoreTest {
     @Test
     void anIdQueuedOnOneInstanceIsAConflictOnAnotherUntilItFinishes() {
         first.accept("same");
-        assertThatThrownBy(() -> second.accept("same")).isInstanceOf(JobConflictException.class)
+        assertThatThrownBy(() -> second.accept("same")).isInstanceOf(Conflict.class)
                 .hasMessageContaining("already queued");
         first.running("same");
         assertThatThrownBy(() -> second.accept("same")).hasMessageContaining("already running");
@@ -216,7 +216,7 @@ class RedisJobStoreTest {
         open.add(instanceClient);
         JobRegistry fleet = new JobRegistry(new FleetJobStore(new InMemoryJobStore(16),
                 new RedisJobStore(instanceClient, keys, Duration.ofHours(1), 16)),
-                new JobSettings(Duration.ofHours(1), 100, dir.resolve("kept-fleet-" + keys.name())), now::get);
+                new JobRetention(Duration.ofHours(1), 100, dir.resolve("kept-fleet-" + keys.name())), now::get);
         open.add(fleet);
         fleet.accept("shared-job");
         redis.stop();
@@ -250,7 +250,7 @@ class RedisJobStoreTest {
         RedisClient instanceClient = Redis.open(settings, instance);
         RedisJobStore store = new RedisJobStore(instanceClient, keys, Duration.ofHours(1), 16);
         JobRegistry registry = new JobRegistry(store,
-                new JobSettings(Duration.ofHours(1), maxRetained, dir.resolve("kept-" + keys.name() + "-" + instance)), now::get);
+                new JobRetention(Duration.ofHours(1), maxRetained, dir.resolve("kept-" + keys.name() + "-" + instance)), now::get);
         open.add(instanceClient);
         open.add(registry);
         return registry;

@@ -1,0 +1,291 @@
+package org.comfyapi.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.comfyapi.server.config.JobRetention;
+import org.comfyapi.server.job.JobOutput;
+import org.comfyapi.server.job.JobRegistry;
+import org.comfyapi.server.job.JobStatus;
+import org.comfyapi.server.job.Progress;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+
+/**
+ * 8. Jobs: GET /prompt/&lt;id&gt; beside GET /health; N concurrent SSE subscribers on one running job (added server
+ * RSS, fan-out delay: how much later each subscriber gets a progress event than the first one to get it, beside
+ * the same with a few subscribers); the heap that 10,000 finished jobs hold (a registry in this JVM, beside the
+ * heap before them).
+ */
+final class Jobs implements BenchMain.Section {
+    @Override
+    public String id() {
+        return "8";
+    }
+
+    @Override
+    public void run(BenchMain.Env env, Table table) throws Exception {
+        Options o = env.o;
+        retainedHeap(table, o.pick(10_000, 1_000), env.work.resolve("jobs-heap"));
+        registryLatency(env, table);
+        try (Child sim = Child.simulator(o.simulatorJar(), env.home, env.work.resolve("logs/simulator-jobs.log"), "-Xmx1g",
+                "--step-ms", "40");
+             Child server = env.startServer(sim)) {
+            statusLatency(server, table, o.pick(5_000, 200));
+            int steps = o.pick(100, 25);
+            FanOut few = fanOut(server, o.pick(10, 4), steps);
+            FanOut many = fanOut(server, o.pick(1_000, 50), steps);
+            table.row("8", String.format("SSE: %d subscribers on one running job (%d progress events): added server RSS",
+                            many.subscribers, steps),
+                    Table.mb(many.addedRssKb), Table.mb(few.addedRssKb) + " with " + few.subscribers,
+                    verdict(many.addedRssKb / 1024.0 <= 50, o), "<= 50 MB");
+            table.row("8", String.format("SSE: fan-out delay p99 (vs the first subscriber to get each event), %d subscribers",
+                            many.subscribers),
+                    Table.ms(many.delay.p99()), Table.ms(few.delay.p99()) + " with " + few.subscribers,
+                    verdict(many.delay.p99() <= 50, o), "<= 50 ms");
+            table.row("8", "SSE: events each subscriber got / progress events skipped for slow reading",
+                    many.eventsPerSubscriber + " / " + many.skipped, few.eventsPerSubscriber + " / " + few.skipped, "", "");
+        }
+    }
+
+    /** A sync 100 KB prompt through a build without the registry (--baseline-jar) and through ours, alternating. */
+    private static void registryLatency(BenchMain.Env env, Table table) throws Exception {
+        Options o = env.o;
+        String what = "sync 100 KB PNG prompt, c=1, server before the jobs registry vs ours";
+        if (o.baselineJar() == null) {
+            table.row("8", what, "not run", "", "pass --baseline-jar=<a server jar built before the registry>", "<= +0.2 ms p50");
+            return;
+        }
+        int side = NoisePng.sideFor(100_000);
+        String file = "noise-jobs-" + side + ".png";
+        NoisePng.noise(env.home.resolve("input").resolve(file), side, side, side);
+        IntFunction<ObjectNode> graphs = Clients.loadSave(file);
+        try (Child before = env.startServer(o.baselineJar(), env.simulator); Child ours = env.startServer(env.simulator)) {
+            Clients.RunnerFactory baseline = Clients.api(before.base());
+            Clients.RunnerFactory api = Clients.api(ours.base());
+            int warm = o.pick(50, 3);
+            Load.run(baseline, graphs, 1, warm, 600);
+            Load.run(api, graphs, 1, warm, 600);
+            Load.Result[] both = Load.compare(baseline, api, graphs, 1, o.pick(600, 10), 10, () -> {
+                try {
+                    env.cleanOutputs();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            double added = both[1].latency().p50() - both[0].latency().p50();
+            table.row("8", what + ", n=" + both[1].requests() + ": p50", Table.ms(both[1].latency().p50()),
+                    Table.ms(both[0].latency().p50()) + " before", Table.signedMs(added) + " " + verdict(added <= 0.2, o),
+                    "<= +0.2 ms");
+            table.row("8", what + ", n=" + both[1].requests() + ": p99", Table.ms(both[1].latency().p99()),
+                    Table.ms(both[0].latency().p99()) + " before",
+                    Table.signedMs(both[1].latency().p99() - both[0].latency().p99()), "");
+        }
+    }
+
+    private static String verdict(boolean met, Options o) {
+        return o.smoke() ? "" : met ? "(met)" : "(MISSED)";
+    }
+
+    /** A finished job with one output, as an async request leaves it. */
+    private static void retainedHeap(Table table, int jobs, Path kept) throws Exception {
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        long before = settledHeap(memory);
+        JobRegistry registry = JobRegistry.inMemory(new JobRetention(Duration.ofHours(1), jobs, kept));
+        for (int i = 0; i < jobs; i++) {
+            String id = UUID.randomUUID().toString();
+            registry.accept(id);
+            registry.sentToComfy(id, UUID.randomUUID().toString(), 0);
+            registry.running(id);
+            registry.progress(id, new Progress("3", "KSampler", 20, 20));
+            String file = id + "_ComfyUI_00001_.png";
+            registry.output(id, new JobOutput("9", file, "image/png", 812_345, JobRegistry.keptUrl(id, file)));
+            registry.finish(id, JobStatus.COMPLETED, null, null);
+        }
+        long after = settledHeap(memory);
+        if (registry.size() != jobs) throw new IllegalStateException("registry holds " + registry.size() + " jobs");
+        table.row("8", String.format("heap held by %,d finished jobs (one output each), in-process registry", jobs),
+                Table.mb((after - before) / 1024), "0 MB before", String.format("%.0f bytes/job",
+                        (after - before) / (double) jobs), jobs == 10_000 ? "<= 30 MB" : "");
+        registry.close();
+    }
+
+    private static long settledHeap(MemoryMXBean memory) throws InterruptedException {
+        long best = Long.MAX_VALUE;
+        for (int i = 0; i < 4; i++) {
+            System.gc();
+            best = Math.min(best, memory.getHeapMemoryUsage().getUsed());
+        }
+        return best;
+    }
+
+    private static void statusLatency(Child server, Table table, int n) throws Exception {
+        ObjectNode body = Clients.JSON.createObjectNode();
+        String id = "bench-status-" + UUID.randomUUID();
+        body.put("id", id);
+        body.set("prompt", Clients.emptySave(8, 1, 0));
+        post(server, body);
+        Stats job = timeGets(server.base() + "/prompt/" + id, n);
+        Stats health = timeGets(server.base() + "/health", n);
+        job = timeGets(server.base() + "/prompt/" + id, n);  // the first round warmed both paths
+        health = timeGets(server.base() + "/health", n);
+        table.row("8", "GET /prompt/<id> (finished job), c=1, n=" + n + ": p50", Table.ms(job.p50()),
+                Table.ms(health.p50()) + " GET /health", Table.signedMs(job.p50() - health.p50()), "");
+        table.row("8", "GET /prompt/<id> (finished job), c=1, n=" + n + ": p99", Table.ms(job.p99()),
+                Table.ms(health.p99()) + " GET /health", Table.signedMs(job.p99() - health.p99()), "");
+    }
+
+    private static Stats timeGets(String url, int n) throws Exception {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(url)).GET().build();
+        List<Double> ms = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            long t = System.nanoTime();
+            HttpResponse<byte[]> res = Clients.HTTP.send(req, HttpResponse.BodyHandlers.ofByteArray());
+            ms.add((System.nanoTime() - t) / 1e6);
+            if (res.statusCode() != 200) throw new IllegalStateException(url + " answered " + res.statusCode());
+        }
+        return Stats.of(ms);
+    }
+
+    private static JsonNode post(Child server, ObjectNode body) throws Exception {
+        HttpResponse<String> res = Clients.HTTP.send(HttpRequest.newBuilder(URI.create(server.base() + "/prompt"))
+                .header("content-type", "application/json").timeout(Duration.ofMinutes(5))
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
+        if (res.statusCode() / 100 != 2) throw new IllegalStateException("POST /prompt answered " + res.statusCode() + ": " + res.body());
+        return Clients.JSON.readTree(res.body());
+    }
+
+    record FanOut(int subscribers, long addedRssKb, Stats delay, int eventsPerSubscriber, long skipped) {
+    }
+
+    /**
+     * A blocker job holds ComfyUI while the subscribers connect to the measured job queued behind it; each
+     * subscriber notes when each progress event arrives.
+     */
+    private static FanOut fanOut(Child server, int subscribers, int steps) throws Exception {
+        String blocker = "bench-blocker-" + UUID.randomUUID();
+        String measured = "bench-fanout-" + UUID.randomUUID();
+        ObjectNode block = Clients.JSON.createObjectNode().put("id", blocker).put("async", true);
+        block.set("prompt", hang((int) (Math.random() * 0xffffff)));
+        post(server, block);
+        ObjectNode job = Clients.JSON.createObjectNode().put("id", measured).put("async", true);
+        job.set("prompt", txt2img(steps, (long) (Math.random() * 1e9)));
+        post(server, job);
+
+        long rssBefore = server.status("VmRSS");
+        Map<Integer, long[]> arrivals = new ConcurrentHashMap<>();
+        AtomicInteger received = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        CountDownLatch connected = new CountDownLatch(subscribers);
+        CountDownLatch done = new CountDownLatch(subscribers);
+        URI events = URI.create(server.base() + "/prompt/" + measured + "/events");
+        for (int s = 0; s < subscribers; s++) {
+            int me = s;
+            Thread.ofVirtual().start(() -> {
+                // a plain socket per subscriber, read by its own virtual thread: the JDK HttpClient would read all
+                // 1,000 streams through its one selector thread and measure itself rather than the server
+                try (Socket socket = new Socket(events.getHost(), events.getPort())) {
+                    socket.getOutputStream().write(("GET " + events.getPath() + " HTTP/1.1\r\nHost: " + events.getHost()
+                            + "\r\nAccept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                            StandardCharsets.UTF_8));
+                    String status = in.readLine();
+                    if (status == null || !status.contains(" 200")) throw new IllegalStateException("answered " + status);
+                    connected.countDown();
+                    String event = null;
+                    for (String line; (line = in.readLine()) != null; ) {
+                        long now = System.nanoTime();
+                        if (line.startsWith("event: ")) {
+                            event = line.substring(7);
+                            if (TERMINAL.contains(event)) break;
+                        } else if (line.startsWith("data: ") && "progress".equals(event)) {
+                            arrivals.computeIfAbsent(valueOf(line), v -> new long[subscribers])[me] = now;
+                            received.incrementAndGet();
+                        }
+                    }
+                } catch (Exception e) {
+                    failed.incrementAndGet();
+                    connected.countDown();
+                } finally {
+                    done.countDown();
+                }
+            });
+        }
+        if (!connected.await(120, TimeUnit.SECONDS)) throw new IllegalStateException("subscribers did not connect");
+        long rssPeak = server.status("VmRSS");
+        delete(server, blocker);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (!done.await(20, TimeUnit.MILLISECONDS)) {
+            rssPeak = Math.max(rssPeak, server.status("VmRSS"));
+            if (System.nanoTime() > deadline) throw new IllegalStateException("the measured job did not finish");
+        }
+        if (failed.get() > 0) throw new IllegalStateException(failed.get() + " subscribers failed");
+        List<Double> delays = new ArrayList<>();
+        long skipped = 0;
+        for (long[] at : arrivals.values()) {
+            long first = Long.MAX_VALUE;
+            for (long t : at) if (t != 0) first = Math.min(first, t);
+            for (long t : at) {
+                if (t != 0) delays.add((t - first) / 1e6);
+                else skipped++;
+            }
+        }
+        return new FanOut(subscribers, rssPeak - rssBefore, Stats.of(delays), received.get() / subscribers, skipped);
+    }
+
+    private static final List<String> TERMINAL = List.of("completed", "failed", "interrupted", "timed_out");
+
+    /** The {@code value} of a progress event's data line, without a JSON parser in the timed loop. */
+    private static int valueOf(String dataLine) {
+        int at = dataLine.indexOf("\"value\":") + 8;
+        int end = at;
+        while (end < dataLine.length() && Character.isDigit(dataLine.charAt(end))) end++;
+        return Integer.parseInt(dataLine.substring(at, end));
+    }
+
+    private static void delete(Child server, String id) throws Exception {
+        Clients.HTTP.send(HttpRequest.newBuilder(URI.create(server.base() + "/prompt/" + id)).DELETE().build(),
+                HttpResponse.BodyHandlers.discarding());
+    }
+
+    /** Holds ComfyUI until it is interrupted (SimulatorFault hang). */
+    static ObjectNode hang(int color) throws Exception {
+        return (ObjectNode) Clients.JSON.readTree("""
+                {"1": {"class_type": "EmptyImage", "inputs": {"width": 8, "height": 8, "batch_size": 1, "color": %d}},
+                 "2": {"class_type": "SimulatorFault", "inputs": {"mode": "hang", "ms": 0, "images": ["1", 0]}},
+                 "3": {"class_type": "SaveImage", "inputs": {"filename_prefix": "hang", "images": ["2", 0]}}}
+                """.formatted(color));
+    }
+
+    static ObjectNode txt2img(int steps, long seed) throws Exception {
+        return (ObjectNode) Clients.JSON.readTree("""
+                {"3": {"class_type": "KSampler", "inputs": {"seed": %d, "steps": %d, "cfg": 8, "sampler_name": "euler",
+                   "scheduler": "normal", "denoise": 1, "model": ["4", 0], "positive": ["6", 0],
+                   "negative": ["7", 0], "latent_image": ["5", 0]}},
+                 "4": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "sd15-demo.safetensors"}},
+                 "5": {"class_type": "EmptyLatentImage", "inputs": {"width": 64, "height": 64, "batch_size": 1}},
+                 "6": {"class_type": "CLIPTextEncode", "inputs": {"text": "a cat", "clip": ["4", 1]}},
+                 "7": {"class_type": "CLIPTextEncode", "inputs": {"text": "text, watermark", "clip": ["4", 1]}},
+                 "8": {"class_type": "VAEDecode", "inputs": {"samples": ["3", 0], "vae": ["4", 2]}},
+                 "9": {"class_type": "SaveImage", "inputs": {"filename_prefix": "fanout", "images": ["8", 0]}}}
+                """.formatted(seed, steps));
+    }
+}
