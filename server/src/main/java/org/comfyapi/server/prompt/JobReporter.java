@@ -80,6 +80,25 @@ public final class JobReporter implements RunListener {
         live.put(request.id(), new Live(request.prompt(), request.keepsOutputs()));
     }
 
+    /** Queue mode: the job exists (queued) from the moment it is added to the shared queue, on every instance. */
+    @Override
+    public void enqueued(PromptRequest request) {
+        jobs.accept(request.id());
+    }
+
+    /**
+     * Queue mode: this instance took the job. Enqueued, or started on an instance that died, it exists
+     * and is not new: only its live tracking starts here (accepting it again would be a 409).
+     */
+    @Override
+    public void resumed(PromptRequest request) {
+        if (jobs.get(request.id()).filter(s -> !s.status().isFinal()).isEmpty()) {
+            accepted(request);
+            return;
+        }
+        live.put(request.id(), new Live(request.prompt(), request.keepsOutputs()));
+    }
+
     /** Told just before the POST to ComfyUI; a job cancelled while it was being prepared goes no further. */
     @Override
     public void sent(String requestId, String promptId) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.comfyapi.server.queue.RedisServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -73,7 +72,6 @@ class QueueFleetEndToEndTest {
 
     @Test
     @Order(1)
-    @Disabled("needs the job registry wired (JOBS)")
     void aJobSentToOneInstanceIsVisibleWithItsEventsOnEveryInstance() throws Exception {
         String body = "{\"id\":\"seen-everywhere\",\"prompt\":" + Graphs.fault("slow", 300, 7)
                 + ",\"webhook_v2\":\"" + hooks.url("/seen") + "\"}";
@@ -108,6 +106,7 @@ class QueueFleetEndToEndTest {
         StreamEntry dead = client.xrange(QUEUE + ":dead", (StreamEntryID) null, null).getFirst();
         assertThat(dead.getFields()).containsEntry("id", "poison").containsEntry("attempts", "4");
         assertThat(dead.getFields().get("error")).contains("Gave up after 3 attempts");
+        assertThat(json(get(servers.get(1), "/prompt/poison")).get("status").asText()).isEqualTo("failed");
         for (ServerProcess server : servers) {
             TestServer.await(() -> server.status("/ready") == 200, Duration.ofSeconds(90), "instance ready after its ComfyUI restarted");
         }
