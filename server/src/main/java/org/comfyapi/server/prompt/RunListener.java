@@ -24,6 +24,16 @@ public interface RunListener {
             }
 
             @Override
+            public void enqueued(PromptRequest request) {
+                for (RunListener l : each) l.enqueued(request);
+            }
+
+            @Override
+            public void resumed(PromptRequest request) {
+                for (RunListener l : each) l.resumed(request);
+            }
+
+            @Override
             public void sent(String requestId, String promptId) {
                 for (RunListener l : each) l.sent(requestId, promptId);
             }
