@@ -51,6 +51,7 @@ final class Jobs implements BenchMain.Section {
              Child server = env.startServer(sim)) {
             statusLatency(server, table, o.pick(5_000, 200));
             int steps = o.pick(100, 25);
+            fanOut(server, o.pick(1_000, 50), steps);  // warm-up: the first streams run the write path cold (JIT)
             FanOut few = fanOut(server, o.pick(10, 4), steps);
             FanOut many = fanOut(server, o.pick(1_000, 50), steps);
             table.row("8", String.format("SSE: %d subscribers on one running job (%d progress events): added server RSS",
