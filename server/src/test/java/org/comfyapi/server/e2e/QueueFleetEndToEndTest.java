@@ -95,6 +95,19 @@ class QueueFleetEndToEndTest {
     }
 
     @Test
+    @Order(0)
+    void anAsyncJobWithNowhereToSendItsResultsIsRefusedAndNeverQueued() throws Exception {
+        long before = client.xlen(QUEUE);
+        HttpResponse<String> refused = post(servers.get(1), "/prompt", "{\"id\":\"nowhere\",\"async\":true,\"prompt\":"
+                + Graphs.invert(0x445566, 8, 8, "x") + "}");
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(json(refused).get("location").asText()).isEqualTo("webhook");
+        assertThat(json(refused).get("error").asText()).contains("QUEUE_RESULTS_URL");
+        assertThat(client.xlen(QUEUE)).isEqualTo(before);
+        assertThat(servers.get(0).status("/prompt/nowhere")).isEqualTo(404);
+    }
+
+    @Test
     @Order(2)
     void aPoisonJobGoesToTheDeadLettersAfterThreeAttempts() throws Exception {
         xadd("poison", Graphs.fault("crash", 0, 3), "/poison");
