@@ -26,7 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 
 /**
- * 8. Queue mode: a fleet of 1, 2 and 3 instances (each with its own simulator) on one redis-server,
+ * 9. Queue mode: a fleet of 1, 2 and 3 instances (each with its own simulator) on one redis-server,
  * fed by XADD with simulated 200 ms jobs: throughput against one instance, enqueue-to-start latency on
  * an idle fleet, and Redis commands per job (INFO commandstats).
  */
@@ -36,7 +36,7 @@ final class Fleet implements BenchMain.Section {
 
     @Override
     public String id() {
-        return "8";
+        return "9";
     }
 
     @Override
@@ -120,21 +120,21 @@ final class Fleet implements BenchMain.Section {
                 double one = rate.get(1);
                 double ideal = 1000.0 / JOB_MS;
                 for (int n = 1; n <= size; n++) {
-                    table.row("8", "queue: throughput, " + n + " instance" + (n > 1 ? "s" : "") + ", " + jobs
+                    table.row("9", "queue: throughput, " + n + " instance" + (n > 1 ? "s" : "") + ", " + jobs
                                     + " XADD jobs of " + JOB_MS + " ms",
                             String.format("%.2f jobs/s", rate.get(n)),
                             String.format("%.2f jobs/s on 1", one) + (n == 1 ? String.format(" (ideal %.1f)", ideal) : ""),
                             Table.ratio(rate.get(n) / one), n == 3 ? "≥ 2.7×" : "");
                 }
-                table.row("8", "queue: enqueue (XADD) → taken by an idle instance (XREADGROUP), p50 / p99",
+                table.row("9", "queue: enqueue (XADD) → taken by an idle instance (XREADGROUP), p50 / p99",
                         Table.ms(t.p50()) + " / " + Table.ms(t.p99()), "", "", "p50 ≤ 20 ms");
                 if (s.count() > 0) {
-                    table.row("8", "queue: enqueue (XADD) → running at ComfyUI on an idle fleet, p50 / p99",
+                    table.row("9", "queue: enqueue (XADD) → running at ComfyUI on an idle fleet, p50 / p99",
                             Table.ms(s.p50()) + " / " + Table.ms(s.p99()), "", "", "");
                 }
-                table.row("8", "queue: enqueue (XADD) → webhook received, zero-time job, idle fleet, p50 / p99",
+                table.row("9", "queue: enqueue (XADD) → webhook received, zero-time job, idle fleet, p50 / p99",
                         Table.ms(d.p50()) + " / " + Table.ms(d.p99()), "", "", "");
-                table.row("8", "queue: Redis commands per job (" + size + " instances, all commands incl. idle polling)",
+                table.row("9", "queue: Redis commands per job (" + size + " instances, all commands incl. idle polling)",
                         String.format("%.1f", opsPerJob), "", "", "");
                 table.note("Redis commands per job during the " + size + "-instance run, by command (the bench's XADD included):" + byCommand);
             }
