@@ -83,7 +83,8 @@ public final class RedisJobStore implements JobStore {
     private final Duration retention;
     private final int subscriberCapacity;
     private final Set<Thread> readers = ConcurrentHashMap.newKeySet();
-    private final Map<String, JobState> lastKnown = new ConcurrentHashMap<>();
+    /** Jobs this instance changes: their state and hash version as last written here (version null: read it first). */
+    private final Map<String, Known> lastKnown = new ConcurrentHashMap<>();
     private final Map<String, JobState> unsynced = new ConcurrentHashMap<>();
     private Thread flusher;
     private volatile boolean closed;
@@ -134,14 +135,16 @@ public final class RedisJobStore implements JobStore {
         try {
             return compareAndSet(id, change);
         } catch (JedisException e) {
-            JobState known = lastKnown.get(id);
+            Known known = lastKnown.get(id);
             if (known == null) throw unavailable(e);
             LOG.warn("Redis unreachable; keeping the job's state here until it is back", "id", id, "error", String.valueOf(e));
-            return Optional.of(writeBehind(id, change.apply(known)));
+            return Optional.of(writeBehind(id, change.apply(known.state())));
         }
     }
 
     private Optional<JobState> compareAndSet(String id, UnaryOperator<JobState> change) {
+        Optional<JobState> written = writeOverKnown(id, change);
+        if (written.isPresent()) return written;
         while (true) {
             Map<String, String> fields = redis.hgetAll(keys.job(id));
             Optional<JobState> current = JobCodec.state(fields);
@@ -149,13 +152,40 @@ public final class RedisJobStore implements JobStore {
             JobState before = current.get();
             JobState after = change.apply(before);
             if (after == before || after.equals(before)) return current;
-            Object written = redis.eval(UPDATE, List.of(keys.job(id), finished()),
-                    updateArgs(fields.getOrDefault(JobCodec.VERSION, ""), id, after));
-            if (written instanceof Long n && n == 1) {
-                remember(after);
+            String version = fields.getOrDefault(JobCodec.VERSION, "");
+            Object reply = redis.eval(UPDATE, List.of(keys.job(id), finished()), updateArgs(version, id, after));
+            if (reply instanceof Long n && n == 1) {
+                remember(after, next(version));
                 return Optional.of(after);
             }
         }
+    }
+
+    /**
+     * The job runs here, so the state this instance last wrote is usually still current: the change is
+     * written over it in one round trip, no read first. Empty when the hash moved on (another instance
+     * wrote, or the job expired), or when the change is a no-op (which has to be judged on a fresh read).
+     */
+    private Optional<JobState> writeOverKnown(String id, UnaryOperator<JobState> change) {
+        Known known = lastKnown.get(id);
+        if (known == null || known.version() == null) return Optional.empty();
+        JobState after = change.apply(known.state());
+        if (after == known.state() || after.equals(known.state())) return Optional.empty();
+        Object reply = redis.eval(UPDATE, List.of(keys.job(id), finished()), updateArgs(known.version(), id, after));
+        if (!(reply instanceof Long n && n == 1)) return Optional.empty();
+        remember(after, next(known.version()));
+        return Optional.of(after);
+    }
+
+    private static String next(String version) {
+        try {
+            return Long.toString(Long.parseLong(version) + 1);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private record Known(JobState state, String version) {
     }
 
     private List<String> updateArgs(String version, String id, JobState after) {
@@ -172,15 +202,15 @@ public final class RedisJobStore implements JobStore {
         return args;
     }
 
-    /** Jobs this instance is changing: their last state, to go on with while Redis is unreachable. */
-    private void remember(JobState state) {
+    /** Jobs this instance is changing: their last state, to write over and to go on with while Redis is unreachable. */
+    private void remember(JobState state, String version) {
         if (state.status().isFinal()) lastKnown.remove(state.id());
-        else lastKnown.put(state.id(), state);
+        else lastKnown.put(state.id(), new Known(state, version));
     }
 
     private JobState writeBehind(String id, JobState state) {
         unsynced.put(id, state);
-        lastKnown.put(id, state);
+        lastKnown.put(id, new Known(state, null));
         synchronized (unsynced) {
             if (flusher == null || !flusher.isAlive()) flusher = Thread.ofVirtual().name("job-store-flush").start(this::flush);
         }
@@ -203,7 +233,7 @@ public final class RedisJobStore implements JobStore {
                                 updateArgs(version, e.getKey(), e.getValue()));
                         if (written instanceof Long n && n == 1) {
                             unsynced.remove(e.getKey(), e.getValue());
-                            remember(e.getValue());
+                            remember(e.getValue(), next(version));
                         }
                     }
                     backoff.reset();
