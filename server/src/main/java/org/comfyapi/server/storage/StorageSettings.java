@@ -4,6 +4,7 @@ import org.comfyapi.server.config.ConfigException;
 import org.comfyapi.server.config.Env;
 import org.comfyapi.server.net.HttpUrls;
 
+import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -78,6 +79,16 @@ public record StorageSettings(
                 DEFAULT_READ_TIMEOUT,
                 DEFAULT_PART_SIZE,
                 DEFAULT_PART_SIZE);
+    }
+
+    /** A client for storage calls: through the proxy, with the connect timeout, HTTP/1.1, redirects not followed. */
+    HttpClient httpClient() {
+        return HttpClient.newBuilder()
+                .proxy(proxy)
+                .connectTimeout(connectTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
     }
 
     public StorageSettings withTimeouts(Duration connect, Duration read) {
