@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.concurrent.Executors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -145,7 +146,7 @@ class HttpUploadTest {
             FileServer.send(exchange, 200, new byte[0], null);
         });
         UploadTarget target = new UploadTarget.HttpPut(server.url("/slow/").toString(), false);
-        try (var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<String> older = executor.submit(() -> files.upload(firstFile, "out.bin", target, Optional.empty()));
             assertThat(firstStarted.await(10, TimeUnit.SECONDS)).isTrue();
             String url = files.upload(secondFile, "out.bin", target, Optional.empty());
