@@ -79,7 +79,7 @@ class ComfyRunnerTest {
             } catch (ComfyUnavailableException e) {
                 assertThat(simulator.isAlive()).as("simulator running").isTrue();
                 assertThat(System.nanoTime()).as("simulator answers within 60 s").isLessThan(giveUpAt);
-                simulator.onExit().completeOnTimeout(null, 100, TimeUnit.MILLISECONDS).join();
+                pollInterval();
             }
         }
         String clientId = UUID.randomUUID().toString();
@@ -93,6 +93,11 @@ class ComfyRunnerTest {
     static void stop() throws IOException {
         if (events != null) events.close();
         if (simulator != null) simulator.destroyForcibly().onExit().join();
+    }
+
+    /** Between two looks at the simulator: returns early if it exits. */
+    private static void pollInterval() {
+        simulator.onExit().completeOnTimeout(null, 100, TimeUnit.MILLISECONDS).join();
     }
 
     private static ObjectNode graph(String json) throws IOException {
@@ -167,7 +172,7 @@ class ComfyRunnerTest {
         long giveUpAt = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (!client.queueState().running().isEmpty()) {
             assertThat(System.nanoTime()).as("ComfyUI stops the timed-out prompt within 20 s").isLessThan(giveUpAt);
-            events.watch("none").await(100);
+            pollInterval();
         }
         assertThat(client.queueState().pending()).isEmpty();
     }
