@@ -127,7 +127,7 @@ class ComfyRunnerTest {
             }
         };
 
-        ComfyRun run = runner.run("ok-1", invert, listener, Deadline.none());
+        ComfyRun run = runner.run("ok-1", invert, false, listener, Deadline.none());
 
         assertThat(run.history().path("outputs").path("3").path("images").get(0).path("filename").asText())
                 .startsWith("runner");
@@ -140,7 +140,7 @@ class ComfyRunnerTest {
     @Test
     void aNodeThatRaisesFailsTheRunAtThatNode() throws Exception {
         ExecutionFailure failure = catchThrowableOfType(ExecutionFailure.class,
-                () -> runner.run("err-1", fault("error"), RunListener.NONE, Deadline.none()));
+                () -> runner.run("err-1", fault("error"), false, RunListener.NONE, Deadline.none()));
 
         assertThat(failure.getMessage()).isEqualTo("SimulatorFault: injected error (mode=error)");
         assertThat(failure.location()).isEqualTo("prompt.2");
@@ -155,7 +155,7 @@ class ComfyRunnerTest {
                 """);
 
         BadInput bad = catchThrowableOfType(BadInput.class,
-                () -> runner.run("bad-1", broken, RunListener.NONE, Deadline.none()));
+                () -> runner.run("bad-1", broken, false, RunListener.NONE, Deadline.none()));
 
         assertThat(bad.location()).startsWith("prompt.3");
         assertThat(bad.details().has("node_errors")).isTrue();
@@ -166,7 +166,7 @@ class ComfyRunnerTest {
         Deadline deadline = runner.deadlineFor(Json.MAPPER.createObjectNode().put("timeout", 1));
 
         RequestError error = catchThrowableOfType(TimedOut.class,
-                () -> runner.run("hang-1", fault("hang"), RunListener.NONE, deadline));
+                () -> runner.run("hang-1", fault("hang"), false, RunListener.NONE, deadline));
 
         assertThat(error.getMessage()).isEqualTo("Prompt timed out after 1 s");
         long giveUpAt = System.nanoTime() + Duration.ofSeconds(20).toNanos();
