@@ -43,6 +43,14 @@ public final class RequestFields {
         return Optional.of(value.asText());
     }
 
+    /** A string, possibly empty or blank, or empty when the field is absent or null. */
+    public Optional<String> anyText(String name) {
+        JsonNode value = node.get(name);
+        if (value == null || value.isNull()) return Optional.empty();
+        if (!value.isTextual()) throw new BadInput("\"" + name + "\" must be a string", location(name));
+        return Optional.of(value.asText());
+    }
+
     public boolean bool(String name, boolean fallback) {
         JsonNode value = node.get(name);
         if (value == null || value.isNull()) return fallback;

@@ -2,6 +2,7 @@ package org.comfyapi.server.storage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.comfyapi.server.error.BadInput;
+import org.comfyapi.server.json.RequestFields;
 import org.comfyapi.server.net.HttpUrls;
 
 import java.util.Locale;
@@ -50,28 +51,29 @@ public sealed interface Auth {
      */
     static Auth parse(JsonNode json, String location) {
         if (json == null || !json.isObject()) throw new BadInput("auth must be an object", location);
-        String type = text(json, "type", location).toLowerCase(Locale.ROOT);
+        RequestFields fields = RequestFields.of(json, location, location);
+        String type = fields.requiredText("type").toLowerCase(Locale.ROOT);
         return switch (type) {
-            case "bearer" -> new Bearer(text(json, "token", location));
-            case "basic" -> new Basic(text(json, "username", location), textAllowEmpty(json, "password", location));
+            case "bearer" -> new Bearer(fields.requiredText("token"));
+            case "basic" -> new Basic(fields.requiredText("username"), password(fields));
             case "header" -> {
-                String name = text(json, "header_name", location);
+                String name = fields.requiredText("header_name");
                 if (!TOKEN.matcher(name).matches()) {
                     throw new BadInput("header_name is not a valid HTTP header name", location + ".header_name");
                 }
                 if (FORBIDDEN_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
                     throw new BadInput("header_name cannot be " + name, location + ".header_name");
                 }
-                String value = text(json, "header_value", location);
+                String value = fields.requiredText("header_value");
                 if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
                     throw new BadInput("header_value must be a single line", location + ".header_value");
                 }
                 yield new Header(name, value);
             }
-            case "query" -> new Query(text(json, "query_param", location), text(json, "query_value", location));
-            case "s3" -> new S3Keys(text(json, "access_key_id", location), text(json, "secret_access_key", location),
-                    optionalText(json, "session_token", location), optionalText(json, "region", location),
-                    optionalText(json, "endpoint", location).map(endpoint -> checkEndpoint(endpoint, location + ".endpoint")));
+            case "query" -> new Query(fields.requiredText("query_param"), fields.requiredText("query_value"));
+            case "s3" -> new S3Keys(fields.requiredText("access_key_id"), fields.requiredText("secret_access_key"),
+                    optional(fields, "session_token"), optional(fields, "region"),
+                    optional(fields, "endpoint").map(endpoint -> checkEndpoint(endpoint, location + ".endpoint")));
             default -> throw new BadInput(
                     "auth type must be one of bearer, basic, header, query, s3; got \"" + type + "\"", location + ".type");
         };
@@ -82,23 +84,14 @@ public sealed interface Auth {
         return endpoint;
     }
 
-    private static String text(JsonNode json, String field, String location) {
-        String value = textAllowEmpty(json, field, location);
-        if (value.isEmpty()) throw new BadInput(field + " must not be empty", location + "." + field);
-        return value;
+    /** A password may be empty, but must be there. */
+    private static String password(RequestFields fields) {
+        return fields.anyText("password")
+                .orElseThrow(() -> new BadInput("\"password\" is required", fields.location("password")));
     }
 
-    private static String textAllowEmpty(JsonNode json, String field, String location) {
-        JsonNode value = json.get(field);
-        if (value == null || value.isNull()) throw new BadInput(field + " is required", location + "." + field);
-        if (!value.isTextual()) throw new BadInput(field + " must be a string", location + "." + field);
-        return value.asText();
-    }
-
-    private static Optional<String> optionalText(JsonNode json, String field, String location) {
-        JsonNode value = json.get(field);
-        if (value == null || value.isNull()) return Optional.empty();
-        if (!value.isTextual()) throw new BadInput(field + " must be a string", location + "." + field);
-        return value.asText().isBlank() ? Optional.empty() : Optional.of(value.asText().trim());
+    /** Blank counts as absent. */
+    private static Optional<String> optional(RequestFields fields, String name) {
+        return fields.anyText(name).filter(text -> !text.isBlank()).map(String::trim);
     }
 }

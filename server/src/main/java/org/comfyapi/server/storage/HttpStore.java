@@ -39,12 +39,7 @@ final class HttpStore implements StorageProvider<UploadTarget.HttpPut> {
 
     HttpStore(StorageSettings settings) {
         this.settings = settings;
-        this.client = HttpClient.newBuilder()
-                .proxy(settings.proxy())
-                .connectTimeout(settings.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
+        this.client = settings.httpClient();
     }
 
     /** Any http(s) URL with a host: the provider asked last. */

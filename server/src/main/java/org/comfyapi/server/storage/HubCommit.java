@@ -62,12 +62,7 @@ final class HubCommit {
     HubCommit(StorageSettings settings, URI endpoint) {
         this.settings = settings;
         this.endpoint = endpoint;
-        this.client = HttpClient.newBuilder()
-                .proxy(settings.proxy())
-                .connectTimeout(settings.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
+        this.client = settings.httpClient();
     }
 
     private record Call(String what, String token, Cancellation cancellation) {}

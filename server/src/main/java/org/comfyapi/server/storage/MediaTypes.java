@@ -2,6 +2,7 @@ package org.comfyapi.server.storage;
 
 import java.util.Locale;
 import java.util.Map;
+import java.net.URLConnection;
 
 /** File types from content types and from the first bytes of a file. */
 public final class MediaTypes {
@@ -30,7 +31,7 @@ public final class MediaTypes {
         String ext = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
         String known = CONTENT_TYPES.get(ext);
         if (known != null) return known;
-        String guessed = java.net.URLConnection.guessContentTypeFromName(name);
+        String guessed = URLConnection.guessContentTypeFromName(name);
         return guessed != null ? guessed : "application/octet-stream";
     }
 

@@ -35,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.io.FilterInputStream;
 
 /**
  * {@code s3://bucket/key} through the AWS SDK over {@link HttpURLConnection} (no Netty), with the
@@ -299,7 +300,7 @@ final class S3Store implements StorageProvider<UploadTarget.S3> {
         }
     }
 
-    private static final class Bounded extends java.io.FilterInputStream {
+    private static final class Bounded extends FilterInputStream {
         private long remaining;
 
         Bounded(InputStream in, long length) {

@@ -1,8 +1,10 @@
 package org.comfyapi.server.storage;
 
 import org.comfyapi.server.config.ConfigException;
+import org.comfyapi.server.config.Env;
 import org.comfyapi.server.net.HttpUrls;
 
+import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -50,8 +52,9 @@ public record StorageSettings(
 
     /** Reads the storage variables; a bad value is a {@link ConfigException} naming the variable. */
     public static StorageSettings fromEnv(Map<String, String> env) {
-        Optional<String> headerName = get(env, "HTTP_AUTH_HEADER_NAME");
-        Optional<String> headerValue = get(env, "HTTP_AUTH_HEADER_VALUE");
+        Env vars = new Env(env);
+        Optional<String> headerName = vars.optional("HTTP_AUTH_HEADER_NAME");
+        Optional<String> headerValue = vars.optional("HTTP_AUTH_HEADER_VALUE");
         if (headerName.isPresent() != headerValue.isPresent()) {
             throw new ConfigException(headerName.isPresent() ? "HTTP_AUTH_HEADER_VALUE" : "HTTP_AUTH_HEADER_NAME",
                     "set both HTTP_AUTH_HEADER_NAME and HTTP_AUTH_HEADER_VALUE, or neither");
@@ -60,22 +63,32 @@ public record StorageSettings(
             if (!Auth.TOKEN.matcher(name).matches()) throw new ConfigException("HTTP_AUTH_HEADER_NAME", "is not a valid header name");
         });
         S3Defaults s3 = new S3Defaults(
-                get(env, "AWS_ACCESS_KEY_ID"),
-                get(env, "AWS_SECRET_ACCESS_KEY"),
-                get(env, "AWS_SESSION_TOKEN"),
-                get(env, "AWS_REGION").or(() -> get(env, "AWS_DEFAULT_REGION")),
-                endpoint(env, "AWS_ENDPOINT_URL_S3").or(() -> endpoint(env, "AWS_ENDPOINT_URL")));
+                vars.optional("AWS_ACCESS_KEY_ID"),
+                vars.optional("AWS_SECRET_ACCESS_KEY"),
+                vars.optional("AWS_SESSION_TOKEN"),
+                vars.optional("AWS_REGION").or(() -> vars.optional("AWS_DEFAULT_REGION")),
+                endpoint(vars, "AWS_ENDPOINT_URL_S3").or(() -> endpoint(vars, "AWS_ENDPOINT_URL")));
         return new StorageSettings(
                 ProxySettings.fromEnv(env),
                 headerName.map(name -> new Auth.Header(name, headerValue.orElseThrow())),
-                get(env, "HF_TOKEN"),
-                endpoint(env, "HF_ENDPOINT"),
-                get(env, "AZURE_STORAGE_CONNECTION_STRING"),
+                vars.optional("HF_TOKEN"),
+                endpoint(vars, "HF_ENDPOINT"),
+                vars.optional("AZURE_STORAGE_CONNECTION_STRING"),
                 s3,
                 DEFAULT_CONNECT_TIMEOUT,
                 DEFAULT_READ_TIMEOUT,
                 DEFAULT_PART_SIZE,
                 DEFAULT_PART_SIZE);
+    }
+
+    /** A client for storage calls: through the proxy, with the connect timeout, HTTP/1.1, redirects not followed. */
+    HttpClient httpClient() {
+        return HttpClient.newBuilder()
+                .proxy(proxy)
+                .connectTimeout(connectTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
     }
 
     public StorageSettings withTimeouts(Duration connect, Duration read) {
@@ -97,18 +110,13 @@ public record StorageSettings(
                 + ", multipartThreshold=" + multipartThreshold + ", partSize=" + partSize + "]";
     }
 
-    private static Optional<String> endpoint(Map<String, String> env, String name) {
-        Optional<String> value = get(env, name);
+    private static Optional<String> endpoint(Env vars, String name) {
+        Optional<String> value = vars.optional(name);
         value.ifPresent(v -> {
             if (HttpUrls.parse(v).isEmpty()) {
                 throw new ConfigException(name, "must be an http(s) URL such as http://127.0.0.1:9000");
             }
         });
         return value;
-    }
-
-    private static Optional<String> get(Map<String, String> env, String name) {
-        String value = env.get(name);
-        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
     }
 }

@@ -9,6 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 
 /** Streams a response body to a file, telling a remote failure from a local one. */
 final class Transfers {
@@ -58,9 +61,9 @@ final class Transfers {
 
     /** A local file error without the absolute path the JDK puts in its message. */
     static String localError(IOException e) {
-        if (e instanceof java.nio.file.NoSuchFileException) return "no such file";
-        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
-        if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) return fs.getReason();
+        if (e instanceof NoSuchFileException) return "no such file";
+        if (e instanceof AccessDeniedException) return "permission denied";
+        if (e instanceof FileSystemException fs && fs.getReason() != null) return fs.getReason();
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 

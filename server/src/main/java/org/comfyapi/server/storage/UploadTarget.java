@@ -4,6 +4,7 @@ import org.comfyapi.server.net.HttpUrls;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.comfyapi.server.error.BadInput;
+import org.comfyapi.server.json.RequestFields;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -31,9 +32,9 @@ public sealed interface UploadTarget {
         @Override public String field() { return FIELD; }
 
         static S3 parse(JsonNode json, String field) {
-            String bucket = text(json, "bucket", field, true);
+            String bucket = fields(json, field).requiredText("bucket");
             if (!bucket.matches("[a-zA-Z0-9._-]{1,255}")) throw new BadInput("bucket is not a valid S3 bucket name", field + ".bucket");
-            return new S3(bucket, text(json, "prefix", field, false), bool(json, "async", field));
+            return new S3(bucket, fields(json, field).anyText("prefix").orElse(""), fields(json, field).bool("async", false));
         }
     }
 
@@ -44,7 +45,7 @@ public sealed interface UploadTarget {
         @Override public String field() { return FIELD; }
 
         static AzureBlob parse(JsonNode json, String field) {
-            return new AzureBlob(text(json, "container", field, true), text(json, "blob_prefix", field, false), bool(json, "async", field));
+            return new AzureBlob(fields(json, field).requiredText("container"), fields(json, field).anyText("blob_prefix").orElse(""), fields(json, field).bool("async", false));
         }
     }
 
@@ -66,27 +67,27 @@ public sealed interface UploadTarget {
         }
 
         static HfRepo parse(JsonNode json, String field) {
-            String repo = text(json, "repo", field, true).strip();
+            String repo = fields(json, field).requiredText("repo").strip();
             if (!repo.matches("[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?") || repo.contains("..")) {
                 throw new BadInput("repo must be a repository id such as \"user/name\"", field + ".repo");
             }
-            String type = text(json, "repo_type", field, false);
+            String type = fields(json, field).anyText("repo_type").orElse("");
             if (type.isEmpty()) type = "model";
             if (!type.equals("model") && !type.equals("dataset") && !type.equals("space")) {
                 throw new BadInput("repo_type must be model, dataset or space", field + ".repo_type");
             }
-            String revision = text(json, "revision", field, false);
+            String revision = fields(json, field).anyText("revision").orElse("");
             if (revision.isEmpty()) revision = "main";
             if (revision.isBlank() || revision.contains("..") || revision.chars().anyMatch(c -> c < 0x20 || c == ' ')) {
                 throw new BadInput("revision must be a branch name", field + ".revision");
             }
-            String directory = text(json, "directory", field, false).replaceAll("^/+|/+$", "");
+            String directory = fields(json, field).anyText("directory").orElse("").replaceAll("^/+|/+$", "");
             for (String segment : directory.split("/", -1)) {
                 if (!directory.isEmpty() && (segment.isEmpty() || segment.equals(".") || segment.equals("..") || segment.contains("\\"))) {
                     throw new BadInput("directory must be a relative folder without . or .. segments", field + ".directory");
                 }
             }
-            return new HfRepo(repo, type, revision, directory, bool(json, "async", field));
+            return new HfRepo(repo, type, revision, directory, fields(json, field).bool("async", false));
         }
     }
 
@@ -101,9 +102,9 @@ public sealed interface UploadTarget {
         }
 
         static HttpPut parse(JsonNode json, String field) {
-            String prefix = text(json, "url_prefix", field, true);
+            String prefix = fields(json, field).requiredText("url_prefix");
             if (HttpUrls.parse(prefix).isEmpty()) throw new BadInput("url_prefix must be an http(s) URL", field + ".url_prefix");
-            return new HttpPut(prefix, bool(json, "async", field));
+            return new HttpPut(prefix, fields(json, field).bool("async", false));
         }
     }
 
@@ -143,21 +144,7 @@ public sealed interface UploadTarget {
         return parser.apply(json, field);
     }
 
-    private static String text(JsonNode json, String name, String field, boolean required) {
-        JsonNode value = json.get(name);
-        if (value == null || value.isNull()) {
-            if (required) throw new BadInput(name + " is required", field + "." + name);
-            return "";
-        }
-        if (!value.isTextual()) throw new BadInput(name + " must be a string", field + "." + name);
-        if (required && value.asText().isBlank()) throw new BadInput(name + " must not be empty", field + "." + name);
-        return value.asText();
-    }
-
-    private static boolean bool(JsonNode json, String name, String field) {
-        JsonNode value = json.get(name);
-        if (value == null || value.isNull()) return false;
-        if (!value.isBoolean()) throw new BadInput(name + " must be true or false", field + "." + name);
-        return value.asBoolean();
+    private static RequestFields fields(JsonNode json, String field) {
+        return RequestFields.of(json, field, field);
     }
 }

@@ -102,9 +102,7 @@ class MetricsEndToEndTest {
     }
 
     private static TestServer.Response download(String path, String filename) throws Exception {
-        return server.post("/download", """
-                {"url": "%s", "model_type": "checkpoints", "filename": "%s", "wait": true}"""
-                .formatted(URI.create("http://localhost:" + files.port() + path), filename));
+        return server.downloadCheckpoint(URI.create("http://localhost:" + files.port() + path), filename);
     }
 
     @Test

@@ -111,6 +111,13 @@ final class TestServer implements AutoCloseable {
         return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60)).GET().build());
     }
 
+    /** POST /download of a checkpoint from {@code url}, waiting until it is in place. */
+    Response downloadCheckpoint(URI url, String filename) throws Exception {
+        return post("/download", """
+                {"url": "%s", "model_type": "checkpoints", "filename": "%s", "wait": true}"""
+                .formatted(url, filename));
+    }
+
     Response post(String path, String body) throws Exception {
         return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json")

@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import com.azure.core.util.BinaryData;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -172,7 +173,7 @@ class UploadsEndToEndTest {
     void anAzureBlobUrlIsAnInputToo() throws Exception {
         byte[] png = InputsEndToEndTest.encode("png", 0x6080A0, 10, 6);
         var blob = azure.getBlobClient("inputs/" + id() + ".png");
-        blob.upload(com.azure.core.util.BinaryData.fromBytes(png));
+        blob.upload(BinaryData.fromBytes(png));
         TestServer.Response response = server.post("/prompt", Graphs.body(InputsEndToEndTest.loadInvertSave(blob.getBlobUrl())));
         BufferedImage image = InputsEndToEndTest.output(response);
         assertThat(image.getWidth()).isEqualTo(10);

@@ -23,6 +23,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.HashMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -204,7 +205,7 @@ class WorkflowEndToEndTest {
         assertThat(response.status()).isEqualTo(400);
         JsonNode body = response.json();
         assertThat(body.path("location").asText()).isEqualTo("input");
-        Map<String, String> issues = new java.util.HashMap<>();
+        Map<String, String> issues = new HashMap<>();
         body.path("issues").forEach(issue -> issues.put(issue.path("path").asText(), issue.path("message").asText()));
         assertThat(issues).containsOnlyKeys("input.prompt", "input.width", "input.sampler_name", "input.checkpoint");
         assertThat(issues.get("input.prompt")).isEqualTo("Required");

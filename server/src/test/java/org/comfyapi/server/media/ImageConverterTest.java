@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** Converts real files with the bundled libvips and checks the results with Java's own decoders. */
 class ImageConverterTest {
@@ -249,7 +250,7 @@ class ImageConverterTest {
     void handlesFileNamesWithSpacesBracketsAndNonAscii() throws Exception {
         Path png = TestImages.png(dir.resolve("ComfyUI [batch, 1] 画像 %d.png"), TestImages.noisy(30, 20, 11));
 
-        Path out = converter.convert(png, ConversionSpec.fromJson(new com.fasterxml.jackson.databind.ObjectMapper()
+        Path out = converter.convert(png, ConversionSpec.fromJson(new ObjectMapper()
                 .readTree("{\"format\":\"jpg\",\"options\":{\"mozjpeg\":true,\"chromaSubsampling\":\"4:4:4\"}}")));
 
         assertThat(out.getFileName().toString()).isEqualTo("ComfyUI [batch, 1] 画像 %d.jpg");

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -115,7 +116,7 @@ class AzureStoreTest {
         try (TestProxy slow = new TestProxy(); RemoteFiles proxied = new RemoteFiles(StorageSettings.fromEnv(Map.of(
                         "AZURE_STORAGE_CONNECTION_STRING", azurite.connectionString(), "HTTP_PROXY", slow.address()))
                 .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(10)));
-             var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+             var executor = Executors.newVirtualThreadPerTaskExecutor()) {
             slow.delayMillis = 500;
             var first = executor.submit(() -> proxied.upload(older, "out.bin", target, Optional.empty()));
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();

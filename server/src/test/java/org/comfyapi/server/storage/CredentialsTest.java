@@ -6,6 +6,9 @@ import org.comfyapi.server.error.BadInput;
 import org.junit.jupiter.api.Test;
 
 import java.util.Optional;
+import java.util.Map;
+import java.net.URI;
+import org.comfyapi.server.config.ConfigException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -106,7 +109,7 @@ class CredentialsTest {
                  {'url_pattern': 'e', 'auth': {'type': 's3', 'access_key_id': 'SECRET5', 'secret_access_key': 'SECRET6',
                    'session_token': 'SECRET7'}}]"""), "credentials");
         assertThat(credentials.toString()).doesNotContain("SECRET").contains("X-K");
-        StorageSettings settings = StorageSettings.fromEnv(java.util.Map.of("HTTP_AUTH_HEADER_NAME", "X-K",
+        StorageSettings settings = StorageSettings.fromEnv(Map.of("HTTP_AUTH_HEADER_NAME", "X-K",
                 "HTTP_AUTH_HEADER_VALUE", "SECRET8", "HF_TOKEN", "SECRET9", "AWS_SECRET_ACCESS_KEY", "SECRET10",
                 "AWS_ACCESS_KEY_ID", "SECRET11", "AZURE_STORAGE_CONNECTION_STRING", "AccountKey=SECRET12"));
         assertThat(settings.toString()).doesNotContain("SECRET");
@@ -114,21 +117,21 @@ class CredentialsTest {
 
     @Test
     void redactsUrls() {
-        assertThat(Urls.redact(java.net.URI.create("https://user:pw@h:8443/p/a.png?X-Amz-Signature=abc&x=1&sig=zz&token=t")))
+        assertThat(Urls.redact(URI.create("https://user:pw@h:8443/p/a.png?X-Amz-Signature=abc&x=1&sig=zz&token=t")))
                 .isEqualTo("https://***@h:8443/p/a.png?X-Amz-Signature=REDACTED&x=1&sig=REDACTED&token=REDACTED");
-        assertThat(Urls.redact(java.net.URI.create("https://h/p?mine=secret&x=1"), "mine")).isEqualTo("https://h/p?mine=REDACTED&x=1");
+        assertThat(Urls.redact(URI.create("https://h/p?mine=secret&x=1"), "mine")).isEqualTo("https://h/p?mine=REDACTED&x=1");
         assertThat(Urls.redact("https://u:p@h/p q?a=b")).doesNotContain("u:p").doesNotContain("a=b");
     }
 
     @Test
     void badEnvironmentValuesNameTheVariable() {
-        assertThatThrownBy(() -> StorageSettings.fromEnv(java.util.Map.of("HTTP_AUTH_HEADER_NAME", "X-K")))
-                .isInstanceOf(org.comfyapi.server.config.ConfigException.class).hasMessageStartingWith("HTTP_AUTH_HEADER_VALUE: ");
-        assertThatThrownBy(() -> StorageSettings.fromEnv(java.util.Map.of("AWS_ENDPOINT_URL", "minio:9000")))
-                .isInstanceOf(org.comfyapi.server.config.ConfigException.class).hasMessageStartingWith("AWS_ENDPOINT_URL: ");
-        assertThatThrownBy(() -> new RemoteFiles(StorageSettings.fromEnv(java.util.Map.of(
+        assertThatThrownBy(() -> StorageSettings.fromEnv(Map.of("HTTP_AUTH_HEADER_NAME", "X-K")))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("HTTP_AUTH_HEADER_VALUE: ");
+        assertThatThrownBy(() -> StorageSettings.fromEnv(Map.of("AWS_ENDPOINT_URL", "minio:9000")))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("AWS_ENDPOINT_URL: ");
+        assertThatThrownBy(() -> new RemoteFiles(StorageSettings.fromEnv(Map.of(
                 "AZURE_STORAGE_CONNECTION_STRING", "AccountName=a;AccountKey=SECRET;BlobEndpoint=::nope"))))
-                .isInstanceOf(org.comfyapi.server.config.ConfigException.class)
+                .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("AZURE_STORAGE_CONNECTION_STRING: ").hasMessageNotContaining("SECRET");
     }
 

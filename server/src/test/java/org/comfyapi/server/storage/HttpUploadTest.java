@@ -17,6 +17,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.concurrent.Executors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -122,7 +125,7 @@ class HttpUploadTest {
         server.route("/slow/out.bin", exchange -> {
             boolean slow = requests.incrementAndGet() == 1;
             byte[] buffer = new byte[16 * 1024];
-            java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
             try (InputStream in = exchange.getRequestBody()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
@@ -132,7 +135,7 @@ class HttpUploadTest {
                         Thread.sleep(20);
                     }
                 }
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 aborted.incrementAndGet();
                 throw e;
             } catch (InterruptedException e) {
@@ -143,7 +146,7 @@ class HttpUploadTest {
             FileServer.send(exchange, 200, new byte[0], null);
         });
         UploadTarget target = new UploadTarget.HttpPut(server.url("/slow/").toString(), false);
-        try (var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<String> older = executor.submit(() -> files.upload(firstFile, "out.bin", target, Optional.empty()));
             assertThat(firstStarted.await(10, TimeUnit.SECONDS)).isTrue();
             String url = files.upload(secondFile, "out.bin", target, Optional.empty());

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.net.URI;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -104,7 +105,7 @@ class ProxyTest {
         Auth keys = new Auth.S3Keys(S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY, Optional.empty(), Optional.empty(),
                 Optional.of(s3.endpoint));
         try (RemoteFiles files = files(Map.of("HTTP_PROXY", proxy.address()))) {
-            assertThatThrownBy(() -> files.download(java.net.URI.create("s3://proxied-bucket/k"), dir.resolve("f.tmp"), Optional.of(keys)))
+            assertThatThrownBy(() -> files.download(URI.create("s3://proxied-bucket/k"), dir.resolve("f.tmp"), Optional.of(keys)))
                     .isInstanceOf(DownloadException.class);
             assertThat(proxy.forwarded).isNotEmpty().allSatisfy(uri -> assertThat(uri.toString()).startsWith(s3.endpoint));
         }

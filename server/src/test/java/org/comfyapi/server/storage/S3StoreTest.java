@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -189,7 +190,7 @@ class S3StoreTest {
                         "AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY,
                         "AWS_ENDPOINT_URL", s3.endpoint, "HTTP_PROXY", slow.address()))
                 .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(10)).withMultipart(5 * MB, 5 * MB));
-             var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+             var executor = Executors.newVirtualThreadPerTaskExecutor()) {
             slow.delayMillis = 300;
             var first = executor.submit(() -> proxied.upload(older, "out.bin", target, Optional.empty()));
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();

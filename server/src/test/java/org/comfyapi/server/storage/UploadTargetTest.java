@@ -6,6 +6,7 @@ import org.comfyapi.server.error.BadInput;
 import org.junit.jupiter.api.Test;
 
 import java.util.Optional;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -64,7 +65,7 @@ class UploadTargetTest {
 
     @Test
     void uploadNamesMustBePlain() throws Exception {
-        try (RemoteFiles files = new RemoteFiles(StorageSettings.fromEnv(java.util.Map.of()))) {
+        try (RemoteFiles files = new RemoteFiles(StorageSettings.fromEnv(Map.of()))) {
             assertThatThrownBy(() -> files.destination(new UploadTarget.S3("b", "", false), "../x.png"))
                     .isInstanceOf(UploadException.class);
             assertThat(files.destination(new UploadTarget.S3("b", "out/", false), "x.png")).isEqualTo("s3://b/out/x.png");

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.ArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -80,7 +81,7 @@ class SeedWorkflowTest {
 
     @Test
     void aFunctionDefaultIsEvaluatedOnEveryCall() throws Exception {
-        List<Long> seeds = new java.util.ArrayList<>();
+        List<Long> seeds = new ArrayList<>();
         for (int i = 0; i < 5; i++) seeds.add(endpoint.generate(json("{\"prompt\": \"x\"}")).input().get("seed").asLong());
         assertThat(seeds).doesNotHaveDuplicates();
     }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.nio.charset.StandardCharsets;
 
 /** Test fixtures: the seed README's text-to-image file, an environment, and files written into a WORKFLOW_DIR. */
 final class Workflows {
@@ -20,7 +21,7 @@ final class Workflows {
     /** The example from the seed README's "Generating New Workflow Endpoints", byte for byte. */
     static String seedTxt2Img() {
         try (InputStream in = Workflows.class.getResourceAsStream("/workflow/txt2img.ts")) {
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
