@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 
@@ -169,7 +170,7 @@ final class Fleet implements BenchMain.Section {
 
     /** Every command Redis ran so far (INFO commandstats) by name, less the INFO calls themselves. */
     private static Map<String, Long> commands(RedisClient client) {
-        Map<String, Long> calls = new java.util.TreeMap<>();
+        Map<String, Long> calls = new TreeMap<>();
         for (String line : client.info("commandstats").split("\r?\n")) {
             if (!line.startsWith("cmdstat_") || line.startsWith("cmdstat_info:")) continue;
             int at = line.indexOf("calls=");
