@@ -54,6 +54,12 @@ public final class JobMetrics implements RunListener {
         if (jobs.remove(request.id()) != null) metrics.jobEnded("failure");
     }
 
+    /** Queue mode: this instance's attempt failed (ComfyUI lost, or stopping); the job is tried again. */
+    @Override
+    public void abandoned(PromptRequest request) {
+        if (jobs.remove(request.id()) != null) metrics.jobEnded("failure");
+    }
+
     @Override
     public void delivered(PromptRequest request) {
         Timing timing = jobs.remove(request.id());

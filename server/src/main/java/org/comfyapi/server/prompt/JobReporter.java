@@ -99,6 +99,13 @@ public final class JobReporter implements RunListener {
         live.put(request.id(), new Live(request.prompt(), request.keepsOutputs()));
     }
 
+    /** Queue mode: the job runs again elsewhere (or here); this attempt's tracking ends, the job stays as it is. */
+    @Override
+    public void abandoned(PromptRequest request) {
+        live.remove(request.id());
+        forget(request.id());
+    }
+
     /** Told just before the POST to ComfyUI; a job cancelled while it was being prepared goes no further. */
     @Override
     public void sent(String requestId, String promptId) {

@@ -147,11 +147,11 @@ public final class PromptPipeline {
                 }
                 listener.finished(result);
             } catch (UpstreamFailure e) {
-                if (COMFYUI.equals(e.location())) return Optional.of(e.getMessage());
+                if (COMFYUI.equals(e.location())) return abandoned(request, e.getMessage());
                 return failedQueued(request, e);
             } catch (Unavailable e) {
                 // this server is stopping (or stopped the prompt at the end of its grace): another one runs it
-                return Optional.of(e.getMessage());
+                return abandoned(request, e.getMessage());
             } catch (RuntimeException e) {
                 return failedQueued(request, e);
             }
@@ -161,6 +161,11 @@ public final class PromptPipeline {
             computed.run();
             return Optional.of(stopping.getMessage());
         }
+    }
+
+    private Optional<String> abandoned(PromptRequest request, String reason) {
+        listener.abandoned(request);
+        return Optional.of(reason);
     }
 
     private Optional<String> failedQueued(PromptRequest request, RuntimeException e) throws InterruptedException {

@@ -34,6 +34,11 @@ public interface RunListener {
             }
 
             @Override
+            public void abandoned(PromptRequest request) {
+                for (RunListener l : each) l.abandoned(request);
+            }
+
+            @Override
             public void sent(String requestId, String promptId) {
                 for (RunListener l : each) l.sent(requestId, promptId);
             }
@@ -78,6 +83,13 @@ public interface RunListener {
      */
     default void resumed(PromptRequest request) {
         accepted(request);
+    }
+
+    /**
+     * Queue mode: this instance gave up a job it {@link #resumed} without finishing it (its ComfyUI was lost,
+     * or the server is stopping). Nothing was delivered; the job stays queued for another attempt.
+     */
+    default void abandoned(PromptRequest request) {
     }
 
     /**

@@ -122,6 +122,8 @@ class QueueFleetEndToEndTest {
         assertThat(json(get(servers.get(1), "/prompt/poison")).get("status").asText()).isEqualTo("failed");
         for (ServerProcess server : servers) {
             TestServer.await(() -> server.status("/ready") == 200, Duration.ofSeconds(90), "instance ready after its ComfyUI restarted");
+            assertThat(get(server, "/metrics").body()).as("attempts lost with ComfyUI are no longer in flight")
+                    .contains("comfyui_api_jobs_in_flight 0.0");
         }
     }
 
