@@ -23,6 +23,8 @@ import java.util.Optional;
 public final class ComfyClient {
     private static final ObjectMapper JSON = Json.MAPPER;
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** The node list is only for our graph check, which a run can do without: a frozen ComfyUI must not hold it long. */
+    private static final Duration OBJECT_INFO_TIMEOUT = Duration.ofSeconds(10);
 
     private final URI base;
     private final HttpClient http;
@@ -136,7 +138,8 @@ public final class ComfyClient {
 
     /** {@code GET /object_info}: every node class's definition. */
     public JsonNode objectInfo() {
-        HttpResponse<String> response = send(get("/object_info"));
+        HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("/object_info"))
+                .timeout(OBJECT_INFO_TIMEOUT).GET().build());
         requireOk(response, "/object_info");
         JsonNode info = parse(response.body());
         if (!info.isObject()) throw new ComfyUnavailableException("ComfyUI's /object_info is not an object");

@@ -3,6 +3,8 @@ package org.comfyapi.server.comfy;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.comfyapi.server.log.Log;
 
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -14,6 +16,8 @@ public final class NodeDefinitions {
     private static final Log LOG = Log.get("comfy.nodes");
 
     private final ComfyClient client;
+    private static final Duration LOCK_WAIT = Duration.ofSeconds(2);
+
     private final ReentrantLock fetching = new ReentrantLock();
     private volatile JsonNode current;
 
@@ -29,7 +33,15 @@ public final class NodeDefinitions {
 
     /** A copy newer than {@code stale}: fetched now, unless another caller already replaced it. */
     public JsonNode refetch(JsonNode stale) {
-        fetching.lock();
+        // Never queue requests behind a fetch from a ComfyUI that stopped answering: the caller can do without.
+        try {
+            if (!fetching.tryLock(LOCK_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new ComfyUnavailableException("ComfyUI's node list is still being fetched");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ComfyUnavailableException("interrupted while waiting for ComfyUI's node list");
+        }
         try {
             JsonNode info = current;
             if (info != null && info != stale) return info;
