@@ -46,6 +46,9 @@ public final class ComfyRunner {
     private final ComfyAvailability availability;
     private final RunLimits limits;
     private volatile String stoppedBecause;
+    /** How long a prompt just posted may take to show in ComfyUI's queue, and how often to look. */
+    private static final Duration POSTED_SETTLE = Duration.ofSeconds(5);
+    private static final Duration POSTED_POLL = Duration.ofMillis(50);
     private final Map<String, String> running = new ConcurrentHashMap<>();
     private final Map<String, String> requestIds = Collections.synchronizedMap(
             new LinkedHashMap<>(256, 0.75f, false) {
@@ -301,15 +304,26 @@ public final class ComfyRunner {
     public boolean interrupt(String requestId) {
         String comfyId = running.get(requestId);
         if (comfyId == null) return false;
-        ComfyClient.QueueState queue = client.queueState();
-        if (queue.pending().contains(comfyId)) {
-            // told first, so the waiter does not take the deleted prompt for a lost one
-            events.watch(comfyId).finish(new PromptOutcome.Interrupted(
-                    JsonNodeFactory.instance.objectNode().put("prompt_id", comfyId)));
-            client.deleteFromQueue(comfyId);
-        } else {
-            client.interrupt(comfyId);
+        long settle = System.nanoTime() + POSTED_SETTLE.toNanos();
+        while (comfyId.equals(running.get(requestId))) {
+            ComfyClient.QueueState queue = client.queueState();
+            if (queue.pending().contains(comfyId)) {
+                // told first, so the waiter does not take the deleted prompt for a lost one
+                events.watch(comfyId).finish(new PromptOutcome.Interrupted(
+                        JsonNodeFactory.instance.objectNode().put("prompt_id", comfyId)));
+                client.deleteFromQueue(comfyId);
+                return true;
+            }
+            if (queue.running().contains(comfyId) || System.nanoTime() > settle) break;
+            // Posted, but not in ComfyUI's queue yet: an interrupt now would be skipped and the prompt run anyway.
+            try {
+                Thread.sleep(POSTED_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
         }
+        client.interrupt(comfyId);
         return true;
     }
 }
