@@ -12,7 +12,7 @@ import java.util.Set;
  * Each prompt drops every entry whose key it does not use.
  */
 final class NodeCaches {
-    final Map<String, List<Object>> outputs = new HashMap<>();
+    final Map<String, List<List<Object>>> outputs = new HashMap<>();
     final Map<String, ObjectNode> ui = new HashMap<>();
     final Map<String, Map<String, Object>> objects = new HashMap<>();
 

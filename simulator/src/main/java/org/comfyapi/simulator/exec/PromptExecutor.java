@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.comfyapi.graph.GraphValidator;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import org.comfyapi.simulator.nodes.ExecContext;
@@ -21,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -217,6 +219,9 @@ public final class PromptExecutor {
     private record Failure(String nodeId, boolean interrupted, String message, String type, ArrayNode traceback, ObjectNode currentInputs) {
     }
 
+    /** A link to an output that is not there: (None,). */
+    private static final List<Object> MISSING = Collections.singletonList(null);
+
     private Failure executeNode(Run run, String nodeId) {
         ObjectNode node = (ObjectNode) run.prompt.get(nodeId);
         NodeType type = registry.get(node.get("class_type").textValue());
@@ -234,7 +239,7 @@ public final class PromptExecutor {
             run.progress.finish(nodeId);
             return null;
         }
-        Map<String, Object> inputData = null;
+        Map<String, List<Object>> inputData = null;
         try {
             run.progress.start(nodeId);
             inputData = inputData(run, node, type, nodeId);
@@ -247,33 +252,37 @@ public final class PromptExecutor {
                 hub.send("executing", msg, run.clientId);
             }
             Map<String, Object> instance = caches.objects.computeIfAbsent(objectKey(run.prompt, nodeId), k -> new HashMap<>());
-            interrupt.throwIfSet();
-            if (run.hangPending) {
-                run.hangPending = false;
-                interrupt.blockUntilSet();
+            List<NodeResult> results = new ArrayList<>();
+            for (Map<String, Object> call : ListMapping.calls(type, inputData)) {
+                interrupt.throwIfSet();
+                if (run.hangPending) {
+                    run.hangPending = false;
+                    interrupt.blockUntilSet();
+                }
+                long slow = env.nodeMs(type.name());
+                if (slow > 0) interrupt.sleep(slow);
+                results.add(type.execute(new Context(run, nodeId, instance), new Inputs(call)));
             }
-            long slow = env.nodeMs(type.name());
-            if (slow > 0) interrupt.sleep(slow);
-            NodeResult result = type.execute(new Context(run, nodeId, instance), new Inputs(inputData));
-            if (result.ui() != null && !result.ui().isEmpty()) {
+            ObjectNode ui = ListMapping.ui(results);
+            if (ui != null && !ui.isEmpty()) {
                 ObjectNode entry = PyJson.object();
                 ObjectNode meta = entry.putObject("meta");
                 meta.put("node_id", nodeId);
                 meta.put("display_node", nodeId);
                 meta.putNull("parent_node");
                 meta.put("real_node_id", nodeId);
-                entry.set("output", result.ui());
+                entry.set("output", ui);
                 caches.ui.put(sig, entry);
                 if (run.clientId != null) {
                     ObjectNode msg = PyJson.object();
                     msg.put("node", nodeId);
                     msg.put("display_node", nodeId);
-                    msg.set("output", result.ui());
+                    msg.set("output", ui);
                     msg.put("prompt_id", run.promptId);
                     hub.send("executed", msg, run.clientId);
                 }
             }
-            caches.outputs.put(sig, result.outputs());
+            caches.outputs.put(sig, ListMapping.outputs(type, results));
         } catch (InterruptFlag.Interrupted e) {
             org.comfyapi.simulator.Log.info("Processing interrupted");
             return new Failure(nodeId, true, null, null, null, null);
@@ -281,7 +290,7 @@ public final class PromptExecutor {
             PyException py = e instanceof PyException p ? p : translate(e);
             org.comfyapi.simulator.Log.info("!!! Exception during processing !!! " + py.str());
             ObjectNode formatted = PyJson.object();
-            if (inputData != null) inputData.forEach((k, v) -> formatted.putArray(k).add(formatValue(v)));
+            if (inputData != null) inputData.forEach((k, values) -> values.forEach(v -> formatted.withArray(k).add(formatValue(v))));
             return new Failure(nodeId, false, py.str() + "\n", py.type(), Tracebacks.execution(type.pythonModule(), "execute"), formatted);
         }
         run.progress.finish(nodeId);
@@ -295,34 +304,34 @@ public final class PromptExecutor {
     }
 
     private static JsonNode formatValue(Object v) {
-        if (v == null) return com.fasterxml.jackson.databind.node.NullNode.instance;
+        if (v == null) return NullNode.instance;
         if (v instanceof JsonNode j) return j;
         return TextNode.valueOf(v.toString());
     }
 
-    /** get_input_data: widget values, linked outputs, then hidden inputs. */
-    private Map<String, Object> inputData(Run run, ObjectNode node, NodeType type, String nodeId) {
+    /** get_input_data: every input as a list of values: a linked output's list, or one widget or hidden value. */
+    private Map<String, List<Object>> inputData(Run run, ObjectNode node, NodeType type, String nodeId) {
         ObjectNode classInputs = type.inputTypes(env);
-        Map<String, Object> data = new LinkedHashMap<>();
+        Map<String, List<Object>> data = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> e : node.path("inputs").properties()) {
             GraphValidator.InputInfo info = GraphValidator.inputInfo(classInputs, e.getKey());
             JsonNode v = e.getValue();
             if (ExecutionList.isLink(v)) {
-                List<Object> out = caches.outputs.get(run.signatures.get(v.get(0).textValue()));
+                List<List<Object>> out = caches.outputs.get(run.signatures.get(v.get(0).textValue()));
                 int index = v.get(1).asInt();
-                data.put(e.getKey(), out == null || index >= out.size() ? null : out.get(index));
+                data.put(e.getKey(), out == null || index >= out.size() ? MISSING : out.get(index));
             } else if (info != null) {
-                data.put(e.getKey(), v);
+                data.put(e.getKey(), List.of(v));
             }
         }
         JsonNode hidden = classInputs.get("hidden");
         if (hidden != null) {
             for (Map.Entry<String, JsonNode> h : hidden.properties()) {
                 switch (h.getValue().asText()) {
-                    case "PROMPT" -> data.put(h.getKey(), run.prompt);
-                    case "EXTRA_PNGINFO" -> data.put(h.getKey(), run.item.extraData().has("extra_pnginfo")
-                            ? run.item.extraData().get("extra_pnginfo") : com.fasterxml.jackson.databind.node.NullNode.instance);
-                    case "UNIQUE_ID" -> data.put(h.getKey(), TextNode.valueOf(nodeId));
+                    case "PROMPT" -> data.put(h.getKey(), List.of(run.prompt));
+                    case "EXTRA_PNGINFO" -> data.put(h.getKey(), List.of(run.item.extraData().has("extra_pnginfo")
+                            ? run.item.extraData().get("extra_pnginfo") : NullNode.instance));
+                    case "UNIQUE_ID" -> data.put(h.getKey(), List.of(TextNode.valueOf(nodeId)));
                     default -> {
                     }
                 }

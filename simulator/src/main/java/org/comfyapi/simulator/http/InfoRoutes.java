@@ -75,7 +75,7 @@ final class InfoRoutes {
         ArrayNode output = info.putArray("output");
         t.returnTypes().forEach(output::add);
         ArrayNode isList = info.putArray("output_is_list");
-        t.returnTypes().forEach(x -> isList.add(false));
+        t.outputIsList().forEach(isList::add);
         ArrayNode names = info.putArray("output_name");
         (t.returnNames() == null ? t.returnTypes() : t.returnNames()).forEach(names::add);
         if (t.v3Schema()) {

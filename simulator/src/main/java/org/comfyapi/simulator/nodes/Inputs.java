@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.comfyapi.graph.py.Py;
 import org.comfyapi.graph.py.PyException;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** A node function's keyword arguments. */
@@ -55,6 +57,13 @@ public final class Inputs {
 
     public boolean bool(String name) {
         return Py.truthy(json(name));
+    }
+
+    /** An INPUT_IS_LIST node's input: every value given, in order. */
+    public List<Object> list(String name) {
+        Object v = values.get(name);
+        if (v instanceof List<?> l) return new ArrayList<>(l);
+        throw new PyException("TypeError", "'NoneType' object is not iterable");
     }
 
     public JsonNode jsonOrNull(String name) {

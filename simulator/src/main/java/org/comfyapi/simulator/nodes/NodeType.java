@@ -42,6 +42,16 @@ public abstract class NodeType {
 
     public abstract List<String> returnTypes();
 
+    /** INPUT_IS_LIST: the function is called once with every input as a whole list (see {@link Inputs#list}). */
+    public boolean inputIsList() {
+        return false;
+    }
+
+    /** OUTPUT_IS_LIST: slots whose value is a list of items, concatenated over mapped calls. */
+    public List<Boolean> outputIsList() {
+        return returnTypes().stream().map(t -> false).toList();
+    }
+
     /** RETURN_NAMES, or null to reuse RETURN_TYPES. */
     public List<String> returnNames() {
         return null;

@@ -291,4 +291,24 @@ class ImageNodesTest {
         assertThat(PreviewAny.text(PyJson.loads("{\"a\": [1, 2.0]}"))).isEqualTo("{\"a\": [1, 2.0]}");
         assertThat(PreviewAny.text(null)).isEqualTo("None");
     }
+
+    @Test
+    void rebatchImagesRegroupsEveryImageOfEveryBatch() throws Exception {
+        List<Object> lists = new RebatchImages().execute(CTX, new Inputs(Map.of(
+                "images", List.of(solid(2, 2, RED, WHITE), solid(2, 2, 0x123456)),
+                "batch_size", List.of(PyJson.MAPPER.valueToTree(2))))).outputs();
+        List<?> batches = (List<?>) lists.getFirst();
+        assertThat(batches).hasSize(2);
+        assertThat(image(batches.get(0)).images()).extracting(i -> i.getRGB(0, 0) & 0xFFFFFF).containsExactly(RED, WHITE);
+        assertThat(image(batches.get(1)).images()).extracting(i -> i.getRGB(1, 1) & 0xFFFFFF).containsExactly(0x123456);
+    }
+
+    @Test
+    void rebatchImagesRefusesImagesOfDifferentSizesInOneBatch() {
+        Inputs mixed = new Inputs(Map.of("images", List.of(solid(4, 8, RED), solid(4, 6, RED)),
+                "batch_size", List.of(PyJson.MAPPER.valueToTree(2))));
+        assertThatThrownBy(() -> new RebatchImages().execute(CTX, mixed))
+                .isInstanceOf(PyException.class)
+                .hasMessageContaining("Sizes of tensors must match except in dimension 0. Expected size 8 but got size 6 for tensor number 1 in the list.");
+    }
 }
