@@ -20,7 +20,7 @@ public final class NodeRegistry {
                 Primitive.bool(), new PreviewAny(), new ImageScaleBy(), new BatchImages(), new ImagePadForOutpaint(),
                 new ImageBlur(), new ImageSharpen(), new ImageQuantize(), new ImageCrop(), new RepeatImageBatch(),
                 new ImageFromBatch(), new ImageAddNoise(), new SaveAnimatedPng(), new ImageCompositeMasked(), new ImageToMask(),
-                new MaskToImage(), new SolidMask(), new InvertMask(), new RebatchImages()));
+                new MaskToImage(), new SolidMask(), new InvertMask(), new RebatchImages(), new SaveLatent(), new LoadLatent()));
     }
 
     public NodeType get(String name) {
