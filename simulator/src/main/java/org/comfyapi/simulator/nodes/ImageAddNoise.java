@@ -3,24 +3,12 @@ package org.comfyapi.simulator.nodes;
 import com.fasterxml.jackson.databind.node.BigIntegerNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.util.List;
 import java.util.Random;
 
 /** ImageAddNoise: clamp(image + strength * N(0,1)); the noise is seeded and repeatable, but not torch's generator. */
-public final class ImageAddNoise extends NodeType {
-    @Override
-    public String name() {
-        return "ImageAddNoise";
-    }
-
-    @Override
-    public String category() {
-        return "image";
-    }
-
-    @Override
-    public String pythonModule() {
-        return "comfy_extras.nodes_images";
+public final class ImageAddNoise extends FixedNode {
+    public ImageAddNoise() {
+        super("ImageAddNoise", Family.IMAGE_EXTRAS, "IMAGE");
     }
 
     @Override
@@ -30,13 +18,8 @@ public final class ImageAddNoise extends NodeType {
         return Spec.create()
                 .required("image", Spec.type("IMAGE"))
                 .required("seed", Spec.type("INT", seed))
-                .required("strength", Spec.type("FLOAT", Spec.floatOpts(0.5, 0.0, 1.0, 0.01)))
+                .required("strength", Spec.floatWidget(0.5, 0.0, 1.0, 0.01))
                 .build();
-    }
-
-    @Override
-    public List<String> returnTypes() {
-        return List.of("IMAGE");
     }
 
     @Override

@@ -84,5 +84,25 @@ public final class Spec {
         return opts().put("default", def).put("min", min).put("max", max).put("step", step);
     }
 
+    /** ["INT", {"default", "min", "max"}]. */
+    public static ArrayNode intWidget(long def, long min, long max) {
+        return type("INT", intOpts(def, min, max));
+    }
+
+    /** ["INT", {"default", "min", "max", "step"}]. */
+    public static ArrayNode intWidget(long def, long min, long max, long step) {
+        return type("INT", intOpts(def, min, max).put("step", step));
+    }
+
+    /** An INT widget for a size or position in pixels, up to MAX_RESOLUTION. */
+    public static ArrayNode pixels(long def, long min, long step) {
+        return intWidget(def, min, ImageScale.MAX_RESOLUTION, step);
+    }
+
+    /** ["FLOAT", {"default", "min", "max", "step"}]. */
+    public static ArrayNode floatWidget(double def, double min, double max, double step) {
+        return type("FLOAT", floatOpts(def, min, max, step));
+    }
+
     public static final BigInteger U64_MAX = new BigInteger("18446744073709551615");
 }
