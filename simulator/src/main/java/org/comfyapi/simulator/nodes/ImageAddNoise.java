@@ -1,6 +1,5 @@
 package org.comfyapi.simulator.nodes;
 
-import com.fasterxml.jackson.databind.node.BigIntegerNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.Random;
@@ -13,11 +12,9 @@ public final class ImageAddNoise extends FixedNode {
 
     @Override
     public ObjectNode inputTypes(NodeEnv env) {
-        ObjectNode seed = Spec.intOpts(0, 0, BigIntegerNode.valueOf(Spec.U64_MAX));
-        seed.put("control_after_generate", true).put("tooltip", "The random seed used for creating the noise.");
         return Spec.create()
                 .required("image", Spec.type("IMAGE"))
-                .required("seed", Spec.type("INT", seed))
+                .required("seed", Spec.seedWidget())
                 .required("strength", Spec.floatWidget(0.5, 0.0, 1.0, 0.01))
                 .build();
     }
