@@ -8,30 +8,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The ImageBatch node ("Batch Images"): image1 then image2, image2 rescaled (bilinear, center crop) when sizes differ. */
-public final class BatchImages extends NodeType {
-    @Override
-    public String name() {
-        return "ImageBatch";
-    }
-
-    @Override
-    public String displayName() {
-        return "Batch Images";
-    }
-
-    @Override
-    public String category() {
-        return "image";
+public final class BatchImages extends FixedNode {
+    public BatchImages() {
+        super("ImageBatch", "Batch Images", Family.IMAGE, "IMAGE");
     }
 
     @Override
     public ObjectNode inputTypes(NodeEnv env) {
         return Spec.create().required("image1", Spec.type("IMAGE")).required("image2", Spec.type("IMAGE")).build();
-    }
-
-    @Override
-    public List<String> returnTypes() {
-        return List.of("IMAGE");
     }
 
     @Override

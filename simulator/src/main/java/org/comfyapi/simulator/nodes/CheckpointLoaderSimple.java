@@ -6,25 +6,14 @@ import org.comfyapi.graph.py.PyException;
 import java.util.List;
 
 /** CheckpointLoaderSimple: "loads" a checkpoint from models/checkpoints (the file must exist). */
-public final class CheckpointLoaderSimple extends NodeType {
-    @Override
-    public String name() {
-        return "CheckpointLoaderSimple";
-    }
-
-    @Override
-    public String displayName() {
-        return "Load Checkpoint";
+public final class CheckpointLoaderSimple extends FixedNode {
+    public CheckpointLoaderSimple() {
+        super("CheckpointLoaderSimple", "Load Checkpoint", Family.LOADERS, "MODEL", "CLIP", "VAE");
     }
 
     @Override
     public String description() {
         return "Loads a diffusion model checkpoint, diffusion models are used to denoise latents.";
-    }
-
-    @Override
-    public String category() {
-        return "loaders";
     }
 
     @Override
@@ -37,11 +26,6 @@ public final class CheckpointLoaderSimple extends NodeType {
     public ObjectNode inputTypes(NodeEnv env) {
         return Spec.create().required("ckpt_name", Spec.combo(env.paths().filenameList("checkpoints"),
                 Spec.opts().put("tooltip", "The name of the checkpoint (model) to load."))).build();
-    }
-
-    @Override
-    public List<String> returnTypes() {
-        return List.of("MODEL", "CLIP", "VAE");
     }
 
     static String fullPathOrRaise(NodeEnv env, String folder, String name) {

@@ -6,25 +6,14 @@ import org.comfyapi.graph.py.PyException;
 import java.util.List;
 
 /** CLIPTextEncode: text to CONDITIONING. */
-public final class ClipTextEncode extends NodeType {
-    @Override
-    public String name() {
-        return "CLIPTextEncode";
-    }
-
-    @Override
-    public String displayName() {
-        return "CLIP Text Encode (Prompt)";
+public final class ClipTextEncode extends FixedNode {
+    public ClipTextEncode() {
+        super("CLIPTextEncode", "CLIP Text Encode (Prompt)", Family.core("conditioning"), "CONDITIONING");
     }
 
     @Override
     public String description() {
         return "Encodes a text prompt using a CLIP model into an embedding that can be used to guide the diffusion model towards generating specific images.";
-    }
-
-    @Override
-    public String category() {
-        return "conditioning";
     }
 
     @Override
@@ -39,11 +28,6 @@ public final class ClipTextEncode extends NodeType {
                         .put("tooltip", "The text to be encoded.")))
                 .required("clip", Spec.tooltip("CLIP", "The CLIP model used for encoding the text."))
                 .build();
-    }
-
-    @Override
-    public List<String> returnTypes() {
-        return List.of("CONDITIONING");
     }
 
     @Override

@@ -3,33 +3,20 @@ package org.comfyapi.simulator.nodes;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.comfyapi.simulator.image.ImageOps;
 
-import java.util.List;
-
 /** EmptyImage: a batch of solid-colour images. */
-public final class EmptyImage extends NodeType {
-    @Override
-    public String name() {
-        return "EmptyImage";
-    }
-
-    @Override
-    public String category() {
-        return "image";
+public final class EmptyImage extends FixedNode {
+    public EmptyImage() {
+        super("EmptyImage", Family.IMAGE, "IMAGE");
     }
 
     @Override
     public ObjectNode inputTypes(NodeEnv env) {
         return Spec.create()
-                .required("width", Spec.type("INT", Spec.intOpts(512, 1, ImageScale.MAX_RESOLUTION).put("step", 1)))
-                .required("height", Spec.type("INT", Spec.intOpts(512, 1, ImageScale.MAX_RESOLUTION).put("step", 1)))
-                .required("batch_size", Spec.type("INT", Spec.intOpts(1, 1, 4096)))
+                .required("width", Spec.pixels(512, 1, 1))
+                .required("height", Spec.pixels(512, 1, 1))
+                .required("batch_size", Spec.intWidget(1, 1, 4096))
                 .required("color", Spec.type("INT", Spec.intOpts(0, 0, 0xFFFFFF).put("step", 1).put("display", "color")))
                 .build();
-    }
-
-    @Override
-    public List<String> returnTypes() {
-        return List.of("IMAGE");
     }
 
     @Override

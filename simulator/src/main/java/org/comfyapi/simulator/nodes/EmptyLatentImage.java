@@ -5,25 +5,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
 /** EmptyLatentImage: a zero latent of width/8 x height/8. */
-public final class EmptyLatentImage extends NodeType {
-    @Override
-    public String name() {
-        return "EmptyLatentImage";
-    }
-
-    @Override
-    public String displayName() {
-        return "Empty Latent Image";
+public final class EmptyLatentImage extends FixedNode {
+    public EmptyLatentImage() {
+        super("EmptyLatentImage", "Empty Latent Image", Family.LATENT, "LATENT");
     }
 
     @Override
     public String description() {
         return "Create a new batch of empty latent images to be denoised via sampling.";
-    }
-
-    @Override
-    public String category() {
-        return "latent";
     }
 
     @Override
@@ -41,11 +30,6 @@ public final class EmptyLatentImage extends NodeType {
                 .required("batch_size", Spec.type("INT", Spec.intOpts(1, 1, 4096)
                         .put("tooltip", "The number of latent images in the batch.")))
                 .build();
-    }
-
-    @Override
-    public List<String> returnTypes() {
-        return List.of("LATENT");
     }
 
     @Override

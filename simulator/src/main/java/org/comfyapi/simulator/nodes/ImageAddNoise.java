@@ -1,42 +1,22 @@
 package org.comfyapi.simulator.nodes;
 
-import com.fasterxml.jackson.databind.node.BigIntegerNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.util.List;
 import java.util.Random;
 
 /** ImageAddNoise: clamp(image + strength * N(0,1)); the noise is seeded and repeatable, but not torch's generator. */
-public final class ImageAddNoise extends NodeType {
-    @Override
-    public String name() {
-        return "ImageAddNoise";
-    }
-
-    @Override
-    public String category() {
-        return "image";
-    }
-
-    @Override
-    public String pythonModule() {
-        return "comfy_extras.nodes_images";
+public final class ImageAddNoise extends FixedNode {
+    public ImageAddNoise() {
+        super("ImageAddNoise", Family.IMAGE_EXTRAS, "IMAGE");
     }
 
     @Override
     public ObjectNode inputTypes(NodeEnv env) {
-        ObjectNode seed = Spec.intOpts(0, 0, BigIntegerNode.valueOf(Spec.U64_MAX));
-        seed.put("control_after_generate", true).put("tooltip", "The random seed used for creating the noise.");
         return Spec.create()
                 .required("image", Spec.type("IMAGE"))
-                .required("seed", Spec.type("INT", seed))
-                .required("strength", Spec.type("FLOAT", Spec.floatOpts(0.5, 0.0, 1.0, 0.01)))
+                .required("seed", Spec.seedWidget())
+                .required("strength", Spec.floatWidget(0.5, 0.0, 1.0, 0.01))
                 .build();
-    }
-
-    @Override
-    public List<String> returnTypes() {
-        return List.of("IMAGE");
     }
 
     @Override

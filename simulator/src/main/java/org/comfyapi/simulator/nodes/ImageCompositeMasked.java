@@ -8,20 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** ImageCompositeMasked: source pasted at (x, y) over destination, blended by the (bilinearly resized) mask. */
-public final class ImageCompositeMasked extends NodeType {
-    @Override
-    public String name() {
-        return "ImageCompositeMasked";
-    }
-
-    @Override
-    public String category() {
-        return "image";
-    }
-
-    @Override
-    public String pythonModule() {
-        return "comfy_extras.nodes_mask";
+public final class ImageCompositeMasked extends FixedNode {
+    public ImageCompositeMasked() {
+        super("ImageCompositeMasked", Family.IMAGE_MASK, "IMAGE");
     }
 
     @Override
@@ -29,16 +18,11 @@ public final class ImageCompositeMasked extends NodeType {
         return Spec.create()
                 .required("destination", Spec.type("IMAGE"))
                 .required("source", Spec.type("IMAGE"))
-                .required("x", Spec.type("INT", Spec.intOpts(0, 0, ImageScale.MAX_RESOLUTION).put("step", 1)))
-                .required("y", Spec.type("INT", Spec.intOpts(0, 0, ImageScale.MAX_RESOLUTION).put("step", 1)))
+                .required("x", Spec.pixels(0, 0, 1))
+                .required("y", Spec.pixels(0, 0, 1))
                 .required("resize_source", Spec.type("BOOLEAN", Spec.opts().put("default", false)))
                 .optional("mask", Spec.type("MASK"))
                 .build();
-    }
-
-    @Override
-    public List<String> returnTypes() {
-        return List.of("IMAGE");
     }
 
     @Override

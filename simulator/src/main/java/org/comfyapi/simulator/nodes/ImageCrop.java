@@ -4,44 +4,22 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.comfyapi.simulator.image.ImageOps;
 
 import java.awt.image.BufferedImage;
-import java.util.List;
 
 /** ImageCrop: image[:, y:y+height, x:x+width], with x and y first clamped inside the image. */
-public final class ImageCrop extends NodeType {
-    @Override
-    public String name() {
-        return "ImageCrop";
-    }
-
-    @Override
-    public String displayName() {
-        return "Image Crop";
-    }
-
-    @Override
-    public String category() {
-        return "image/transform";
-    }
-
-    @Override
-    public String pythonModule() {
-        return "comfy_extras.nodes_images";
+public final class ImageCrop extends FixedNode {
+    public ImageCrop() {
+        super("ImageCrop", "Image Crop", Family.TRANSFORM, "IMAGE");
     }
 
     @Override
     public ObjectNode inputTypes(NodeEnv env) {
         return Spec.create()
                 .required("image", Spec.type("IMAGE"))
-                .required("width", Spec.type("INT", Spec.intOpts(512, 1, ImageScale.MAX_RESOLUTION).put("step", 1)))
-                .required("height", Spec.type("INT", Spec.intOpts(512, 1, ImageScale.MAX_RESOLUTION).put("step", 1)))
-                .required("x", Spec.type("INT", Spec.intOpts(0, 0, ImageScale.MAX_RESOLUTION).put("step", 1)))
-                .required("y", Spec.type("INT", Spec.intOpts(0, 0, ImageScale.MAX_RESOLUTION).put("step", 1)))
+                .required("width", Spec.pixels(512, 1, 1))
+                .required("height", Spec.pixels(512, 1, 1))
+                .required("x", Spec.pixels(0, 0, 1))
+                .required("y", Spec.pixels(0, 0, 1))
                 .build();
-    }
-
-    @Override
-    public List<String> returnTypes() {
-        return List.of("IMAGE");
     }
 
     @Override

@@ -2,37 +2,19 @@ package org.comfyapi.simulator.nodes;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.util.List;
-
 /** ImageFromBatch: {@code length} images from {@code batch_index}, both clamped to the batch. */
-public final class ImageFromBatch extends NodeType {
-    @Override
-    public String name() {
-        return "ImageFromBatch";
-    }
-
-    @Override
-    public String category() {
-        return "image/batch";
-    }
-
-    @Override
-    public String pythonModule() {
-        return "comfy_extras.nodes_images";
+public final class ImageFromBatch extends FixedNode {
+    public ImageFromBatch() {
+        super("ImageFromBatch", Family.BATCH, "IMAGE");
     }
 
     @Override
     public ObjectNode inputTypes(NodeEnv env) {
         return Spec.create()
                 .required("image", Spec.type("IMAGE"))
-                .required("batch_index", Spec.type("INT", Spec.intOpts(0, 0, 4095)))
-                .required("length", Spec.type("INT", Spec.intOpts(1, 1, 4096)))
+                .required("batch_index", Spec.intWidget(0, 0, 4095))
+                .required("length", Spec.intWidget(1, 1, 4096))
                 .build();
-    }
-
-    @Override
-    public List<String> returnTypes() {
-        return List.of("IMAGE");
     }
 
     @Override

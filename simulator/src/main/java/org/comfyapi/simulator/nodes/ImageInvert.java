@@ -4,33 +4,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.comfyapi.simulator.image.ImageOps;
 
 import java.awt.image.BufferedImage;
-import java.util.List;
 
 /** ImageInvert: 1.0 - image, computed in float32 like torch, then truncated to 8 bits like SaveImage does. */
-public final class ImageInvert extends NodeType {
-    @Override
-    public String name() {
-        return "ImageInvert";
-    }
-
-    @Override
-    public String displayName() {
-        return "Invert Image";
-    }
-
-    @Override
-    public String category() {
-        return "image";
+public final class ImageInvert extends FixedNode {
+    public ImageInvert() {
+        super("ImageInvert", "Invert Image", Family.IMAGE, "IMAGE");
     }
 
     @Override
     public ObjectNode inputTypes(NodeEnv env) {
         return Spec.create().required("image", Spec.type("IMAGE")).build();
-    }
-
-    @Override
-    public List<String> returnTypes() {
-        return List.of("IMAGE");
     }
 
     @Override

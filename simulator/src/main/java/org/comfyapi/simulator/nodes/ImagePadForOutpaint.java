@@ -7,34 +7,18 @@ import java.util.List;
 import java.util.Arrays;
 
 /** ImagePadForOutpaint: grey (0.5) borders and a mask that is 1 outside the image and feathered (quadratically) inside it. */
-public final class ImagePadForOutpaint extends NodeType {
-    @Override
-    public String name() {
-        return "ImagePadForOutpaint";
-    }
-
-    @Override
-    public String displayName() {
-        return "Pad Image for Outpainting";
-    }
-
-    @Override
-    public String category() {
-        return "image";
+public final class ImagePadForOutpaint extends FixedNode {
+    public ImagePadForOutpaint() {
+        super("ImagePadForOutpaint", "Pad Image for Outpainting", Family.IMAGE, "IMAGE", "MASK");
     }
 
     @Override
     public ObjectNode inputTypes(NodeEnv env) {
         Spec s = Spec.create().required("image", Spec.type("IMAGE"));
         for (String side : List.of("left", "top", "right", "bottom")) {
-            s.required(side, Spec.type("INT", Spec.intOpts(0, 0, ImageScale.MAX_RESOLUTION).put("step", 8)));
+            s.required(side, Spec.pixels(0, 0, 8));
         }
-        return s.required("feathering", Spec.type("INT", Spec.intOpts(40, 0, ImageScale.MAX_RESOLUTION).put("step", 1))).build();
-    }
-
-    @Override
-    public List<String> returnTypes() {
-        return List.of("IMAGE", "MASK");
+        return s.required("feathering", Spec.pixels(40, 0, 1)).build();
     }
 
     @Override

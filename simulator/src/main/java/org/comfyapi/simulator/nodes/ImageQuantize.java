@@ -15,39 +15,18 @@ import java.util.Arrays;
  * ImageQuantize: at most {@code colors} colours. An image that already has few enough colours is unchanged (as with PIL);
  * otherwise a median-cut palette stands in for PIL's, with nearest-colour mapping, Floyd-Steinberg or Bayer dithering.
  */
-public final class ImageQuantize extends NodeType {
-    @Override
-    public String name() {
-        return "ImageQuantize";
-    }
-
-    @Override
-    public String displayName() {
-        return "Image Quantize";
-    }
-
-    @Override
-    public String category() {
-        return "image/postprocessing";
-    }
-
-    @Override
-    public String pythonModule() {
-        return "comfy_extras.nodes_post_processing";
+public final class ImageQuantize extends FixedNode {
+    public ImageQuantize() {
+        super("ImageQuantize", "Image Quantize", Family.POST_PROCESSING, "IMAGE");
     }
 
     @Override
     public ObjectNode inputTypes(NodeEnv env) {
         return Spec.create()
                 .required("image", Spec.type("IMAGE"))
-                .required("colors", Spec.type("INT", Spec.intOpts(256, 1, 256).put("step", 1)))
+                .required("colors", Spec.intWidget(256, 1, 256, 1))
                 .required("dither", Spec.combo(List.of("none", "floyd-steinberg", "bayer-2", "bayer-4", "bayer-8", "bayer-16")))
                 .build();
-    }
-
-    @Override
-    public List<String> returnTypes() {
-        return List.of("IMAGE");
     }
 
     @Override

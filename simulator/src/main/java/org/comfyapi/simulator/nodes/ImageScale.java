@@ -6,38 +6,23 @@ import org.comfyapi.simulator.image.ImageOps;
 import java.util.List;
 
 /** ImageScale ("Upscale Image"): resize to width x height; 0 keeps the aspect ratio. */
-public final class ImageScale extends NodeType {
+public final class ImageScale extends FixedNode {
     static final int MAX_RESOLUTION = 16384;
+    static final List<String> METHODS = List.of("nearest-exact", "bilinear", "area", "bicubic", "lanczos");
 
-    @Override
-    public String name() {
-        return "ImageScale";
-    }
-
-    @Override
-    public String displayName() {
-        return "Upscale Image";
-    }
-
-    @Override
-    public String category() {
-        return "image/upscaling";
+    public ImageScale() {
+        super("ImageScale", "Upscale Image", Family.UPSCALING, "IMAGE");
     }
 
     @Override
     public ObjectNode inputTypes(NodeEnv env) {
         return Spec.create()
                 .required("image", Spec.type("IMAGE"))
-                .required("upscale_method", Spec.combo(List.of("nearest-exact", "bilinear", "area", "bicubic", "lanczos")))
-                .required("width", Spec.type("INT", Spec.intOpts(512, 0, MAX_RESOLUTION).put("step", 1)))
-                .required("height", Spec.type("INT", Spec.intOpts(512, 0, MAX_RESOLUTION).put("step", 1)))
+                .required("upscale_method", Spec.combo(METHODS))
+                .required("width", Spec.pixels(512, 0, 1))
+                .required("height", Spec.pixels(512, 0, 1))
                 .required("crop", Spec.combo(List.of("disabled", "center")))
                 .build();
-    }
-
-    @Override
-    public List<String> returnTypes() {
-        return List.of("IMAGE");
     }
 
     @Override

@@ -3,37 +3,19 @@ package org.comfyapi.simulator.nodes;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.comfyapi.simulator.image.ImageOps;
 
-import java.util.List;
-
 /** ImageScaleBy ("Upscale Image By"): round(size * scale_by) on both axes, no crop. */
-public final class ImageScaleBy extends NodeType {
-    @Override
-    public String name() {
-        return "ImageScaleBy";
-    }
-
-    @Override
-    public String displayName() {
-        return "Upscale Image By";
-    }
-
-    @Override
-    public String category() {
-        return "image/upscaling";
+public final class ImageScaleBy extends FixedNode {
+    public ImageScaleBy() {
+        super("ImageScaleBy", "Upscale Image By", Family.UPSCALING, "IMAGE");
     }
 
     @Override
     public ObjectNode inputTypes(NodeEnv env) {
         return Spec.create()
                 .required("image", Spec.type("IMAGE"))
-                .required("upscale_method", Spec.combo(List.of("nearest-exact", "bilinear", "area", "bicubic", "lanczos")))
-                .required("scale_by", Spec.type("FLOAT", Spec.floatOpts(1.0, 0.01, 8.0, 0.01)))
+                .required("upscale_method", Spec.combo(ImageScale.METHODS))
+                .required("scale_by", Spec.floatWidget(1.0, 0.01, 8.0, 0.01))
                 .build();
-    }
-
-    @Override
-    public List<String> returnTypes() {
-        return List.of("IMAGE");
     }
 
     @Override

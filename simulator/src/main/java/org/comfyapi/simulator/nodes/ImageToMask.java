@@ -7,37 +7,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** ImageToMask ("Convert Image to Mask"): one channel as the mask; "alpha" fails on RGB images as in torch. */
-public final class ImageToMask extends NodeType {
+public final class ImageToMask extends FixedNode {
     static final List<String> CHANNELS = List.of("red", "green", "blue", "alpha");
 
-    @Override
-    public String name() {
-        return "ImageToMask";
-    }
-
-    @Override
-    public String displayName() {
-        return "Convert Image to Mask";
-    }
-
-    @Override
-    public String category() {
-        return "mask";
-    }
-
-    @Override
-    public String pythonModule() {
-        return "comfy_extras.nodes_mask";
+    public ImageToMask() {
+        super("ImageToMask", "Convert Image to Mask", Family.MASK, "MASK");
     }
 
     @Override
     public ObjectNode inputTypes(NodeEnv env) {
         return Spec.create().required("image", Spec.type("IMAGE")).required("channel", Spec.combo(CHANNELS)).build();
-    }
-
-    @Override
-    public List<String> returnTypes() {
-        return List.of("MASK");
     }
 
     @Override

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Objects;
 
 /** KSampler: reports a progress step every --step-ms and returns a latent fingerprinted by its settings. */
-public final class KSampler extends NodeType {
+public final class KSampler extends FixedNode {
     public static final List<String> SAMPLERS = List.of("euler", "euler_cfg_pp", "euler_ancestral", "euler_ancestral_cfg_pp",
             "heun", "heunpp2", "dpm_2", "dpm_2_ancestral", "lms", "dpm_fast", "dpm_adaptive", "dpmpp_2s_ancestral",
             "dpmpp_2s_ancestral_cfg_pp", "dpmpp_sde", "dpmpp_sde_gpu", "dpmpp_2m", "dpmpp_2m_cfg_pp", "dpmpp_2m_sde",
@@ -18,19 +18,13 @@ public final class KSampler extends NodeType {
     public static final List<String> SCHEDULERS = List.of("simple", "sgm_uniform", "karras", "exponential", "ddim_uniform",
             "beta", "normal", "linear_quadratic", "kl_optimal");
 
-    @Override
-    public String name() {
-        return "KSampler";
+    public KSampler() {
+        super("KSampler", Family.core("sampling"), "LATENT");
     }
 
     @Override
     public String description() {
         return "Uses the provided model, positive and negative conditioning to denoise the latent image.";
-    }
-
-    @Override
-    public String category() {
-        return "sampling";
     }
 
     @Override
@@ -40,11 +34,9 @@ public final class KSampler extends NodeType {
 
     @Override
     public ObjectNode inputTypes(NodeEnv env) {
-        ObjectNode seed = Spec.intOpts(0, 0, com.fasterxml.jackson.databind.node.BigIntegerNode.valueOf(Spec.U64_MAX));
-        seed.put("control_after_generate", true).put("tooltip", "The random seed used for creating the noise.");
         return Spec.create()
                 .required("model", Spec.tooltip("MODEL", "The model used for denoising the input latent."))
-                .required("seed", Spec.type("INT", seed))
+                .required("seed", Spec.seedWidget())
                 .required("steps", Spec.type("INT", Spec.intOpts(20, 1, 10000).put("tooltip", "The number of steps used in the denoising process.")))
                 .required("cfg", Spec.type("FLOAT", Spec.floatOpts(8.0, 0.0, 100.0, 0.1).put("round", 0.01).put("tooltip",
                         "The Classifier-Free Guidance scale balances creativity and adherence to the prompt. Higher values result in images more closely matching the prompt however too high values will negatively impact quality.")))
@@ -69,11 +61,6 @@ public final class KSampler extends NodeType {
         w = Math.max(1, (int) (w * f));
         h = Math.max(1, (int) (h * f));
         return VaeDecode.render(w, h, fingerprint * 1000 + step, 0);
-    }
-
-    @Override
-    public List<String> returnTypes() {
-        return List.of("LATENT");
     }
 
     @Override

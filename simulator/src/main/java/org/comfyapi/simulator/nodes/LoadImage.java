@@ -12,30 +12,14 @@ import java.util.List;
 import java.util.Map;
 
 /** LoadImage: a file from input (or an annotated output/temp path) as IMAGE plus MASK (inverted alpha). */
-public class LoadImage extends NodeType {
-    @Override
-    public String name() {
-        return "LoadImage";
-    }
-
-    @Override
-    public String displayName() {
-        return "Load Image";
-    }
-
-    @Override
-    public String category() {
-        return "image";
+public class LoadImage extends FixedNode {
+    public LoadImage() {
+        super("LoadImage", "Load Image", Family.IMAGE, "IMAGE", "MASK");
     }
 
     @Override
     public ObjectNode inputTypes(NodeEnv env) {
         return Spec.create().required("image", Spec.combo(env.paths().inputFiles(true), Spec.opts().put("image_upload", true))).build();
-    }
-
-    @Override
-    public List<String> returnTypes() {
-        return List.of("IMAGE", "MASK");
     }
 
     @Override

@@ -9,22 +9,11 @@ import java.util.List;
 import java.util.Map;
 
 /** LoadImageMask: one channel of an input image as MASK (alpha is inverted). */
-public final class LoadImageMask extends NodeType {
+public final class LoadImageMask extends FixedNode {
     private final LoadImage base = new LoadImage();
 
-    @Override
-    public String name() {
-        return "LoadImageMask";
-    }
-
-    @Override
-    public String displayName() {
-        return "Load Image (as Mask)";
-    }
-
-    @Override
-    public String category() {
-        return "mask";
+    public LoadImageMask() {
+        super("LoadImageMask", "Load Image (as Mask)", Family.core("mask"), "MASK");
     }
 
     @Override
@@ -33,11 +22,6 @@ public final class LoadImageMask extends NodeType {
                 .required("image", Spec.combo(env.paths().inputFiles(false), Spec.opts().put("image_upload", true)))
                 .required("channel", Spec.combo(List.of("alpha", "red", "green", "blue")))
                 .build();
-    }
-
-    @Override
-    public List<String> returnTypes() {
-        return List.of("MASK");
     }
 
     @Override

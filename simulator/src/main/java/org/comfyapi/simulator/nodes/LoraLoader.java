@@ -5,25 +5,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
 /** LoraLoader: patches MODEL and CLIP with a LoRA file from models/loras. */
-public final class LoraLoader extends NodeType {
-    @Override
-    public String name() {
-        return "LoraLoader";
-    }
-
-    @Override
-    public String displayName() {
-        return "Load LoRA";
+public final class LoraLoader extends FixedNode {
+    public LoraLoader() {
+        super("LoraLoader", "Load LoRA", Family.LOADERS, "MODEL", "CLIP");
     }
 
     @Override
     public String description() {
         return "LoRAs are used to modify diffusion and CLIP models, altering the way in which latents are denoised such as applying styles. Multiple LoRA nodes can be linked together.";
-    }
-
-    @Override
-    public String category() {
-        return "loaders";
     }
 
     @Override
@@ -42,11 +31,6 @@ public final class LoraLoader extends NodeType {
                 .required("strength_clip", Spec.type("FLOAT", Spec.floatOpts(1.0, -100.0, 100.0, 0.01)
                         .put("tooltip", "How strongly to modify the CLIP model. This value can be negative.")))
                 .build();
-    }
-
-    @Override
-    public List<String> returnTypes() {
-        return List.of("MODEL", "CLIP");
     }
 
     @Override

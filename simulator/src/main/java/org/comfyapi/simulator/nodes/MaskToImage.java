@@ -7,35 +7,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** MaskToImage ("Convert Mask to Image"): the mask copied into all three channels. */
-public final class MaskToImage extends NodeType {
-    @Override
-    public String name() {
-        return "MaskToImage";
-    }
-
-    @Override
-    public String displayName() {
-        return "Convert Mask to Image";
-    }
-
-    @Override
-    public String category() {
-        return "mask";
-    }
-
-    @Override
-    public String pythonModule() {
-        return "comfy_extras.nodes_mask";
+public final class MaskToImage extends FixedNode {
+    public MaskToImage() {
+        super("MaskToImage", "Convert Mask to Image", Family.MASK, "IMAGE");
     }
 
     @Override
     public ObjectNode inputTypes(NodeEnv env) {
         return Spec.create().required("mask", Spec.type("MASK")).build();
-    }
-
-    @Override
-    public List<String> returnTypes() {
-        return List.of("IMAGE");
     }
 
     @Override

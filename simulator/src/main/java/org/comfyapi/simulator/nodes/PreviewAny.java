@@ -5,28 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.comfyapi.graph.py.Py;
 import org.comfyapi.graph.py.PyJson;
 
-import java.util.List;
-
 /** PreviewAny: an output node whose UI is {"text": [str(value)]}; strings as-is, numbers via str(), others json.dumps or str(). */
-public final class PreviewAny extends NodeType {
-    @Override
-    public String name() {
-        return "PreviewAny";
-    }
-
-    @Override
-    public String displayName() {
-        return "Preview Any";
-    }
-
-    @Override
-    public String category() {
-        return "utils";
-    }
-
-    @Override
-    public String pythonModule() {
-        return "comfy_extras.nodes_preview_any";
+public final class PreviewAny extends FixedNode {
+    public PreviewAny() {
+        super("PreviewAny", "Preview Any", new Family("utils", "comfy_extras.nodes_preview_any"));
     }
 
     @Override
@@ -37,11 +19,6 @@ public final class PreviewAny extends NodeType {
     @Override
     public ObjectNode inputTypes(NodeEnv env) {
         return Spec.create().required("source", Spec.type("*", Spec.opts())).build();
-    }
-
-    @Override
-    public List<String> returnTypes() {
-        return List.of();
     }
 
     @Override

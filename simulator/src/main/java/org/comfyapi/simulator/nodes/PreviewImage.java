@@ -8,14 +8,8 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class PreviewImage extends SaveImage {
     private static final String LETTERS = "abcdefghijklmnopqrstupvxyz";
 
-    @Override
-    public String name() {
-        return "PreviewImage";
-    }
-
-    @Override
-    public String displayName() {
-        return "Preview Image";
+    public PreviewImage() {
+        super("PreviewImage", "Preview Image");
     }
 
     @Override

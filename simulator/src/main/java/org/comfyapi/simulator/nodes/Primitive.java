@@ -2,21 +2,16 @@ package org.comfyapi.simulator.nodes;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.util.List;
-
 /** The V3-schema primitives of comfy_extras.nodes_primitive: PrimitiveString/Int/Float/Boolean pass their widget value on. */
-public final class Primitive extends NodeType {
+public final class Primitive extends FixedNode {
     /** sys.maxsize on a 64-bit CPython. The V3 serializer keeps every option that is not None (String's multiline=False). */
     private static final long MAXSIZE = Long.MAX_VALUE;
 
-    private final String name;
-    private final String displayName;
     private final String type;
     private final ObjectNode options;
 
     private Primitive(String name, String displayName, String type, ObjectNode options) {
-        this.name = name;
-        this.displayName = displayName;
+        super(name, displayName, new Family("utils/primitive", "comfy_extras.nodes_primitive"), type);
         this.type = type;
         this.options = options;
     }
@@ -39,26 +34,6 @@ public final class Primitive extends NodeType {
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public String displayName() {
-        return displayName;
-    }
-
-    @Override
-    public String category() {
-        return "utils/primitive";
-    }
-
-    @Override
-    public String pythonModule() {
-        return "comfy_extras.nodes_primitive";
-    }
-
-    @Override
     public boolean v3Schema() {
         return true;
     }
@@ -66,11 +41,6 @@ public final class Primitive extends NodeType {
     @Override
     public ObjectNode inputTypes(NodeEnv env) {
         return Spec.create().required("value", Spec.type(type, options.deepCopy())).build();
-    }
-
-    @Override
-    public List<String> returnTypes() {
-        return List.of(type);
     }
 
     @Override

@@ -7,33 +7,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** RepeatImageBatch: image.repeat((amount, 1, 1, 1)), i.e. the whole batch {@code amount} times over. */
-public final class RepeatImageBatch extends NodeType {
-    @Override
-    public String name() {
-        return "RepeatImageBatch";
-    }
-
-    @Override
-    public String category() {
-        return "image/batch";
-    }
-
-    @Override
-    public String pythonModule() {
-        return "comfy_extras.nodes_images";
+public final class RepeatImageBatch extends FixedNode {
+    public RepeatImageBatch() {
+        super("RepeatImageBatch", Family.BATCH, "IMAGE");
     }
 
     @Override
     public ObjectNode inputTypes(NodeEnv env) {
-        return Spec.create()
-                .required("image", Spec.type("IMAGE"))
-                .required("amount", Spec.type("INT", Spec.intOpts(1, 1, 4096)))
-                .build();
-    }
-
-    @Override
-    public List<String> returnTypes() {
-        return List.of("IMAGE");
+        return Spec.create().required("image", Spec.type("IMAGE")).required("amount", Spec.intWidget(1, 1, 4096)).build();
     }
 
     @Override

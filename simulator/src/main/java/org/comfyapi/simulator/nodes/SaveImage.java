@@ -13,29 +13,21 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /** SaveImage: PNGs into the output directory, named {@code <stem>_<counter:05>_.png}. */
-public class SaveImage extends NodeType {
-    @Override
-    public String name() {
-        return "SaveImage";
+public class SaveImage extends FixedNode {
+    public SaveImage() {
+        this("SaveImage", "Save Image");
     }
 
-    @Override
-    public String displayName() {
-        return "Save Image";
+    SaveImage(String name, String displayName) {
+        super(name, displayName, Family.IMAGE);
     }
 
     @Override
     public String description() {
         return "Saves the input images to your ComfyUI output directory.";
-    }
-
-    @Override
-    public String category() {
-        return "image";
     }
 
     @Override
@@ -51,11 +43,6 @@ public class SaveImage extends NodeType {
                         "The prefix for the file to save. This may include formatting information such as %date:yyyy-MM-dd% or %Empty Latent Image.width% to include values from nodes.")))
                 .hiddenPromptInfo()
                 .build();
-    }
-
-    @Override
-    public List<String> returnTypes() {
-        return List.of();
     }
 
     protected String outputDir(NodeEnv env) {

@@ -7,15 +7,9 @@ import org.comfyapi.graph.py.PyException;
 import java.util.List;
 
 /** Simulator-only node that injects faults: none, crash (halt the JVM), hang (until interrupted), error, slow. */
-public final class SimulatorFault extends NodeType {
-    @Override
-    public String name() {
-        return "SimulatorFault";
-    }
-
-    @Override
-    public String displayName() {
-        return "Simulator Fault";
+public final class SimulatorFault extends FixedNode {
+    public SimulatorFault() {
+        super("SimulatorFault", "Simulator Fault", new Family("_for_testing", "custom_nodes.comfyui_simulator"), "IMAGE");
     }
 
     @Override
@@ -24,27 +18,12 @@ public final class SimulatorFault extends NodeType {
     }
 
     @Override
-    public String category() {
-        return "_for_testing";
-    }
-
-    @Override
-    public String pythonModule() {
-        return "custom_nodes.comfyui_simulator";
-    }
-
-    @Override
     public ObjectNode inputTypes(NodeEnv env) {
         return Spec.create()
                 .required("mode", Spec.combo(List.of("none", "crash", "hang", "error", "slow")))
-                .required("ms", Spec.type("INT", Spec.intOpts(0, 0, Integer.MAX_VALUE)))
+                .required("ms", Spec.intWidget(0, 0, Integer.MAX_VALUE))
                 .optional("images", Spec.type("IMAGE"))
                 .build();
-    }
-
-    @Override
-    public List<String> returnTypes() {
-        return List.of("IMAGE");
     }
 
     @Override

@@ -6,34 +6,18 @@ import java.util.Arrays;
 import java.util.List;
 
 /** SolidMask: a 1 x height x width mask filled with {@code value}. */
-public final class SolidMask extends NodeType {
-    @Override
-    public String name() {
-        return "SolidMask";
-    }
-
-    @Override
-    public String category() {
-        return "mask";
-    }
-
-    @Override
-    public String pythonModule() {
-        return "comfy_extras.nodes_mask";
+public final class SolidMask extends FixedNode {
+    public SolidMask() {
+        super("SolidMask", Family.MASK, "MASK");
     }
 
     @Override
     public ObjectNode inputTypes(NodeEnv env) {
         return Spec.create()
-                .required("value", Spec.type("FLOAT", Spec.floatOpts(1.0, 0.0, 1.0, 0.01)))
-                .required("width", Spec.type("INT", Spec.intOpts(512, 1, ImageScale.MAX_RESOLUTION).put("step", 1)))
-                .required("height", Spec.type("INT", Spec.intOpts(512, 1, ImageScale.MAX_RESOLUTION).put("step", 1)))
+                .required("value", Spec.floatWidget(1.0, 0.0, 1.0, 0.01))
+                .required("width", Spec.pixels(512, 1, 1))
+                .required("height", Spec.pixels(512, 1, 1))
                 .build();
-    }
-
-    @Override
-    public List<String> returnTypes() {
-        return List.of("MASK");
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.comfyapi.simulator.nodes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BigIntegerNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.comfyapi.graph.py.PyJson;
 
@@ -82,6 +83,33 @@ public final class Spec {
 
     public static ObjectNode floatOpts(double def, double min, double max, double step) {
         return opts().put("default", def).put("min", min).put("max", max).put("step", step);
+    }
+
+    /** ["INT", {"default", "min", "max"}]. */
+    public static ArrayNode intWidget(long def, long min, long max) {
+        return type("INT", intOpts(def, min, max));
+    }
+
+    /** ["INT", {"default", "min", "max", "step"}]. */
+    public static ArrayNode intWidget(long def, long min, long max, long step) {
+        return type("INT", intOpts(def, min, max).put("step", step));
+    }
+
+    /** An INT widget for a size or position in pixels, up to MAX_RESOLUTION. */
+    public static ArrayNode pixels(long def, long min, long step) {
+        return intWidget(def, min, ImageScale.MAX_RESOLUTION, step);
+    }
+
+    /** ["FLOAT", {"default", "min", "max", "step"}]. */
+    public static ArrayNode floatWidget(double def, double min, double max, double step) {
+        return type("FLOAT", floatOpts(def, min, max, step));
+    }
+
+    /** KSampler's seed widget, 0 to 2^64-1, which other seeded nodes copy. */
+    public static ArrayNode seedWidget() {
+        ObjectNode seed = intOpts(0, 0, BigIntegerNode.valueOf(U64_MAX));
+        seed.put("control_after_generate", true).put("tooltip", "The random seed used for creating the noise.");
+        return type("INT", seed);
     }
 
     public static final BigInteger U64_MAX = new BigInteger("18446744073709551615");

@@ -8,25 +8,14 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /** VAEDecode: an image 8x the latent size; pixels are a gradient plus noise derived from the latent's fingerprint. */
-public final class VaeDecode extends NodeType {
-    @Override
-    public String name() {
-        return "VAEDecode";
-    }
-
-    @Override
-    public String displayName() {
-        return "VAE Decode";
+public final class VaeDecode extends FixedNode {
+    public VaeDecode() {
+        super("VAEDecode", "VAE Decode", Family.LATENT, "IMAGE");
     }
 
     @Override
     public String description() {
         return "Decodes latent images back into pixel space images.";
-    }
-
-    @Override
-    public String category() {
-        return "latent";
     }
 
     @Override
@@ -40,11 +29,6 @@ public final class VaeDecode extends NodeType {
                 .required("samples", Spec.tooltip("LATENT", "The latent to be decoded."))
                 .required("vae", Spec.tooltip("VAE", "The VAE model used for decoding the latent."))
                 .build();
-    }
-
-    @Override
-    public List<String> returnTypes() {
-        return List.of("IMAGE");
     }
 
     @Override
