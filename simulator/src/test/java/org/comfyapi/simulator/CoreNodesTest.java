@@ -31,7 +31,7 @@ class CoreNodesTest extends SharedSimulatorTest {
         JsonNode expected = fixture();
         List<String> names = new ArrayList<>();
         expected.fieldNames().forEachRemaining(names::add);
-        assertThat(names).hasSize(21);
+        assertThat(names).hasSize(25);
         JsonNode all = sim.getJson("/object_info");
         for (String name : names) {
             JsonNode actual = sim.getJson("/object_info/" + name).path(name);

@@ -23,6 +23,7 @@ class PrimitiveNodesTest extends SharedSimulatorTest {
     @Test
     void primitivesReachPreviewAnyAsPythonStrings() throws Exception {
         assertThat(previewText("PrimitiveString", "\"hello\"").toString()).isEqualTo("{\"text\":[\"hello\"]}");
+        assertThat(previewText("PrimitiveStringMultiline", "\"two\\nlines\"").path("text").get(0).asText()).isEqualTo("two\nlines");
         assertThat(previewText("PrimitiveInt", "-42").path("text").get(0).asText()).isEqualTo("-42");
         assertThat(previewText("PrimitiveFloat", "2.5").path("text").get(0).asText()).isEqualTo("2.5");
         assertThat(previewText("PrimitiveFloat", "3").path("text").get(0).asText()).isEqualTo("3.0");

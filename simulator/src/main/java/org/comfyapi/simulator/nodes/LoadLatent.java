@@ -10,26 +10,15 @@ import java.util.List;
 import java.util.Map;
 
 /** LoadLatent: a {@code .latent} file from the input directory (or an annotated output/temp path). */
-public final class LoadLatent extends NodeType {
-    @Override
-    public String name() {
-        return "LoadLatent";
-    }
-
-    @Override
-    public String category() {
-        return "_for_testing";
+public final class LoadLatent extends FixedNode {
+    public LoadLatent() {
+        super("LoadLatent", Family.core("_for_testing"), "LATENT");
     }
 
     @Override
     public ObjectNode inputTypes(NodeEnv env) {
         List<String> files = env.paths().inputFiles(false).stream().filter(f -> f.endsWith(".latent")).toList();
         return Spec.create().required("latent", Spec.combo(files)).build();
-    }
-
-    @Override
-    public List<String> returnTypes() {
-        return List.of("LATENT");
     }
 
     @Override

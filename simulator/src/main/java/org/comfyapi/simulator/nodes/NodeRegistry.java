@@ -16,7 +16,7 @@ public final class NodeRegistry {
         return new NodeRegistry(List.of(new KSampler(), new CheckpointLoaderSimple(), new ClipTextEncode(), new VaeDecode(),
                 new EmptyLatentImage(), new SaveImage(), new PreviewImage(), new LoadImage(), new LoadImageMask(),
                 new ImageScale(), new ImageInvert(), new EmptyImage(), new LoraLoader(), new VaeLoader(),
-                new SaveAnimatedWebp(), new SimulatorFault(), Primitive.string(), Primitive.integer(), Primitive.floating(),
+                new SaveAnimatedWebp(), new SimulatorFault(), Primitive.string(), Primitive.multilineString(), Primitive.integer(), Primitive.floating(),
                 Primitive.bool(), new PreviewAny(), new ImageScaleBy(), new BatchImages(), new ImagePadForOutpaint(),
                 new ImageBlur(), new ImageSharpen(), new ImageQuantize(), new ImageCrop(), new RepeatImageBatch(),
                 new ImageFromBatch(), new ImageAddNoise(), new SaveAnimatedPng(), new ImageCompositeMasked(), new ImageToMask(),

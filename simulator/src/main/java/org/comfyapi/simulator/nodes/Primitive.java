@@ -2,7 +2,7 @@ package org.comfyapi.simulator.nodes;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** The V3-schema primitives of comfy_extras.nodes_primitive: PrimitiveString/Int/Float/Boolean pass their widget value on. */
+/** The V3-schema primitives of comfy_extras.nodes_primitive: PrimitiveString(Multiline)/Int/Float/Boolean pass their widget value on. */
 public final class Primitive extends FixedNode {
     /** sys.maxsize on a 64-bit CPython. The V3 serializer keeps every option that is not None (String's multiline=False). */
     private static final long MAXSIZE = Long.MAX_VALUE;
@@ -18,6 +18,10 @@ public final class Primitive extends FixedNode {
 
     public static Primitive string() {
         return new Primitive("PrimitiveString", "String", "STRING", Spec.opts().put("multiline", false));
+    }
+
+    public static Primitive multilineString() {
+        return new Primitive("PrimitiveStringMultiline", "String (Multiline)", "STRING", Spec.opts().put("multiline", true));
     }
 
     public static Primitive integer() {

@@ -12,25 +12,9 @@ import java.util.List;
  * RebatchImages (INPUT_IS_LIST, OUTPUT_IS_LIST): every image of every incoming batch, in order, regrouped into
  * batches of {@code batch_size} (the last one shorter); torch.cat refuses images of different sizes.
  */
-public final class RebatchImages extends NodeType {
-    @Override
-    public String name() {
-        return "RebatchImages";
-    }
-
-    @Override
-    public String displayName() {
-        return "Rebatch Images";
-    }
-
-    @Override
-    public String category() {
-        return "image/batch";
-    }
-
-    @Override
-    public String pythonModule() {
-        return "comfy_extras.nodes_rebatch";
+public final class RebatchImages extends FixedNode {
+    public RebatchImages() {
+        super("RebatchImages", "Rebatch Images", new Family("image/batch", "comfy_extras.nodes_rebatch"), "IMAGE");
     }
 
     @Override
@@ -47,13 +31,8 @@ public final class RebatchImages extends NodeType {
     public ObjectNode inputTypes(NodeEnv env) {
         return Spec.create()
                 .required("images", Spec.type("IMAGE"))
-                .required("batch_size", Spec.type("INT", Spec.intOpts(1, 1, 4096)))
+                .required("batch_size", Spec.intWidget(1, 1, 4096))
                 .build();
-    }
-
-    @Override
-    public List<String> returnTypes() {
-        return List.of("IMAGE");
     }
 
     @Override

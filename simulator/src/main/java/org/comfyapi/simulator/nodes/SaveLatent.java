@@ -13,15 +13,9 @@ import java.util.List;
 import java.util.Map;
 
 /** SaveLatent: the latent as {@code <prefix>_<counter:05>_.latent} (safetensors) in the output directory; UI "latents". */
-public final class SaveLatent extends NodeType {
-    @Override
-    public String name() {
-        return "SaveLatent";
-    }
-
-    @Override
-    public String category() {
-        return "_for_testing";
+public final class SaveLatent extends FixedNode {
+    public SaveLatent() {
+        super("SaveLatent", Family.core("_for_testing"));
     }
 
     @Override
@@ -36,11 +30,6 @@ public final class SaveLatent extends NodeType {
                 .required("filename_prefix", Spec.type("STRING", Spec.opts().put("default", "latents/ComfyUI")))
                 .hiddenPromptInfo()
                 .build();
-    }
-
-    @Override
-    public List<String> returnTypes() {
-        return List.of();
     }
 
     @Override
