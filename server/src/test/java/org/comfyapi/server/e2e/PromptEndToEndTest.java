@@ -132,6 +132,22 @@ class PromptEndToEndTest {
     }
 
     @Test
+    void aNodeRunOncePerListItemReturnsTheImagesOfEveryRun() throws Exception {
+        String graph = """
+                {"1": {"class_type": "EmptyImage", "inputs": {"width": 8, "height": 8, "batch_size": 3, "color": 255}},
+                 "2": {"class_type": "RebatchImages", "inputs": {"images": ["1", 0], "batch_size": 2}},
+                 "3": {"class_type": "ImageInvert", "inputs": {"image": ["2", 0]}},
+                 "4": {"class_type": "SaveImage", "inputs": {"filename_prefix": "lists", "images": ["3", 0]}}}
+                """;
+        TestServer.Response response = server.post("/prompt", Graphs.body("rebatch", graph));
+        assertThat(response.status()).isEqualTo(200);
+        JsonNode body = response.json();
+        assertThat(body.path("filenames")).extracting(JsonNode::asText)
+                .containsExactlyInAnyOrder("rebatch_lists_00001_.png", "rebatch_lists_00002_.png", "rebatch_lists_00003_.png");
+        for (JsonNode image : body.path("images")) assertThat(decode(image.asText()).getRGB(1, 1) & 0xFFFFFF).isEqualTo(0xFFFF00);
+    }
+
+    @Test
     void aGraphWithoutFilenamePrefixIsRefused() throws Exception {
         TestServer.Response response = server.post("/prompt",
                 "{\"prompt\": {\"1\": {\"class_type\": \"EmptyImage\", \"inputs\": {\"width\": 8, \"height\": 8, "
