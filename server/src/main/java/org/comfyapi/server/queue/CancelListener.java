@@ -4,11 +4,13 @@ import org.comfyapi.server.job.JobCanceller;
 import org.comfyapi.server.log.Log;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.JedisPubSub;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -17,14 +19,19 @@ import java.util.function.Supplier;
  * {@code <QUEUE_NAME>:cancel} on a connection of its own, it hands each id to the local canceller, which
  * does nothing for a job that does not run here. It reconnects with back-off after Redis goes away, and on
  * every (re)subscription checks the jobs running here, since a message sent while it was away is lost.
- * A PING every few seconds proves the connection alive; one that stays silent is dropped and made again.
+ * A heartbeat it publishes every few seconds on a channel of its own proves the connection alive; one that
+ * stays silent is dropped and made again. (Not PING: Jedis can read the PONG of a subscribed RESP3
+ * connection before it expects one, and fails.)
  */
 final class CancelListener implements AutoCloseable {
     private static final Log LOG = Log.get("queue");
-    private static final Duration PING_EVERY = Duration.ofSeconds(5);
-    private static final Duration SILENCE_LIMIT = PING_EVERY.multipliedBy(3);
+    private static final Duration HEARTBEAT_EVERY = Duration.ofSeconds(5);
+    private static final Duration SILENCE_LIMIT = HEARTBEAT_EVERY.multipliedBy(3);
 
     private final QueueSettings settings;
+    private final UnifiedJedis redis;
+    private final String cancels;
+    private final String heartbeats;
     private final JobCanceller local;
     private final Supplier<Collection<String>> runningHere;
     private final Predicate<String> ended;
@@ -34,15 +41,18 @@ final class CancelListener implements AutoCloseable {
     private volatile boolean down;
     private volatile Subscription subscription;
     private Thread listener;
-    private Thread pinger;
+    private Thread heart;
 
     /**
      * @param runningHere ids of the jobs this instance has taken from the queue
      * @param ended       whether a job has a final status in the shared store
      */
-    CancelListener(QueueSettings settings, JobCanceller local, Supplier<Collection<String>> runningHere,
+    CancelListener(QueueSettings settings, UnifiedJedis redis, JobCanceller local, Supplier<Collection<String>> runningHere,
                    Predicate<String> ended) {
         this.settings = settings;
+        this.redis = redis;
+        this.cancels = settings.keys().cancels();
+        this.heartbeats = cancels + ":" + UUID.randomUUID();
         this.local = local;
         this.runningHere = runningHere;
         this.ended = ended;
@@ -51,7 +61,7 @@ final class CancelListener implements AutoCloseable {
     synchronized void start() {
         if (listener != null) return;
         listener = Thread.ofVirtual().name("queue-cancels").start(this::listen);
-        pinger = Thread.ofVirtual().name("queue-cancels-ping").start(this::ping);
+        heart = Thread.ofVirtual().name("queue-cancels-heartbeat").start(this::beat);
     }
 
     /** Subscribed now (for tests and logs). */
@@ -67,7 +77,7 @@ final class CancelListener implements AutoCloseable {
                 connection = Redis.connect(settings, "comfyui-api-cancels");
                 Subscription current = new Subscription(connection);
                 subscription = current;
-                current.proceed(connection, settings.keys().cancels());
+                current.proceed(connection, cancels, heartbeats);
             } catch (JedisException e) {
                 if (closed) return;
                 if (!down) {
@@ -95,6 +105,7 @@ final class CancelListener implements AutoCloseable {
         @Override
         public void onSubscribe(String channel, int subscribedChannels) {
             heardNanos = System.nanoTime();
+            if (!channel.equals(cancels)) return;
             backoff.reset();
             if (down) LOG.info("Redis reachable again; the cancel listener goes on", "redis", settings.redactedUrl());
             down = false;
@@ -104,13 +115,9 @@ final class CancelListener implements AutoCloseable {
         @Override
         public void onMessage(String channel, String id) {
             heardNanos = System.nanoTime();
+            if (!channel.equals(cancels)) return;
             // stopping a prompt asks ComfyUI and may wait for it: not on the thread that reads the channel
             Thread.ofVirtual().name("queue-cancel-" + id).start(() -> stopHere(id));
-        }
-
-        @Override
-        public void onPong(String pattern) {
-            heardNanos = System.nanoTime();
         }
 
         boolean silent() {
@@ -146,9 +153,9 @@ final class CancelListener implements AutoCloseable {
     }
 
     /** Keeps the connection proven alive: a read that waits forever for a dead Redis would hear no cancel again. */
-    private void ping() {
+    private void beat() {
         while (!closed) {
-            if (!pause(PING_EVERY)) return;
+            if (!pause(HEARTBEAT_EVERY)) return;
             Subscription current = subscription;
             if (current == null || !current.isSubscribed()) continue;
             if (current.silent()) {
@@ -157,9 +164,9 @@ final class CancelListener implements AutoCloseable {
                 continue;
             }
             try {
-                current.ping();
+                redis.publish(heartbeats, "");
             } catch (JedisException e) {
-                current.drop();
+                LOG.debug("Cancel listener heartbeat not sent", "error", String.valueOf(e));
             }
         }
     }
@@ -179,7 +186,7 @@ final class CancelListener implements AutoCloseable {
         Thread[] threads;
         synchronized (this) {
             closed = true;
-            threads = new Thread[]{listener, pinger};
+            threads = new Thread[]{listener, heart};
         }
         Subscription current = subscription;
         if (current != null) current.drop();

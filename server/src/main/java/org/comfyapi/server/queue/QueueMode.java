@@ -79,7 +79,7 @@ public final class QueueMode implements AutoCloseable {
     public synchronized void start(QueuedJobRunner runner, QueueCapacity capacity) {
         if (consumer != null) return;
         consumer = new QueueConsumer(redis, settings, QueueConsumer.defaultName(), runner, capacity);
-        cancelListener = new CancelListener(settings, pipeline::interrupt, consumer::runningJobIds,
+        cancelListener = new CancelListener(settings, redis, pipeline::interrupt, consumer::runningJobIds,
                 id -> states.apply(id).map(s -> s.status().isFinal()).orElse(false));
         cancelListener.start();
         consumer.start();

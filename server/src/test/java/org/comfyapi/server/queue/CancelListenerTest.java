@@ -49,7 +49,7 @@ class CancelListenerTest {
         JobCanceller here = id -> stopped.add(id);
         FleetCancels otherInstance = new FleetCancels(JobCanceller.NONE, client, settings.keys());
 
-        try (CancelListener listener = new CancelListener(settings, here, () -> runningHere, ended::contains)) {
+        try (CancelListener listener = new CancelListener(settings, client, here, () -> runningHere, ended::contains)) {
             listener.start();
             await(listener::subscribed, "subscribed");
             otherInstance.cancelElsewhere("job-1");
