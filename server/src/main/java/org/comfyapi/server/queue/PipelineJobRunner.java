@@ -58,7 +58,7 @@ public final class PipelineJobRunner implements QueuedJobRunner {
     public RunOutcome run(QueuedJob job, Runnable computed) {
         Optional<JobState> state = jobs.get(job.jobId());
         if (endedSinceAdded(job, state)) {
-            LOG.info("Queued job cancelled before it ran here; acknowledging it", "id", job.jobId());
+            LOG.info("Queued job ended (cancelled) before it ran here; acknowledging it", "id", job.jobId());
             return RunOutcome.delivered();
         }
         // added with XADD, or expired: a new job, created now so that a cancel from here on is never undone

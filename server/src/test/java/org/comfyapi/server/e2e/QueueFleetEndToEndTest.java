@@ -67,9 +67,6 @@ class QueueFleetEndToEndTest {
 
     @AfterAll
     static void stopFleet() {
-        try { // DEBUG-QDELETE
-            for (int i = 0; i < servers.size(); i++) Files.copy(servers.get(i).log, Path.of("/tmp/qdelete-server-" + i + ".log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        } catch (Exception e) { e.printStackTrace(); }
         servers.forEach(ServerProcess::close);
         if (hooks != null) hooks.close();
         if (client != null) client.close();
@@ -198,7 +195,6 @@ class QueueFleetEndToEndTest {
         for (int i = 0; i < INSTANCES; i++) xadd("blocker-" + i, Graphs.fault("hang", 0, 0x0b0000 + i), "/blocker");
         TestServer.await(() -> pendingEntries().stream().map(StreamPendingEntry::getConsumerName).distinct().count() == INSTANCES,
                 Duration.ofSeconds(30), "every instance busy with a blocker");
-        System.out.println("DEBUG-QDELETE pending " + pendingEntries().stream().map(p -> p.getID() + "@" + p.getConsumerName()).toList() + " pids " + servers.stream().map(s -> s.process.pid()).toList() + " xrange " + client.xrange(QUEUE, (StreamEntryID) null, null).stream().map(e -> e.getID() + "=" + e.getFields().get("body").substring(0, 30)).toList());
         int color = 0x0c0a5c;
         HttpResponse<String> accepted = post(servers.get(1), "/prompt", "{\"id\":\"cancel-queued\",\"prompt\":"
                 + Graphs.fault("none", 0, color) + ",\"webhook_v2\":\"" + hooks.url("/cancel-queued") + "\"}");
