@@ -64,7 +64,7 @@ final class CancelListener implements AutoCloseable {
         heart = Thread.ofVirtual().name("queue-cancels-heartbeat").start(this::beat);
     }
 
-    /** Subscribed now (for tests and logs). */
+    /** Subscribed now (for tests). */
     boolean subscribed() {
         Subscription current = subscription;
         return current != null && current.isSubscribed();
