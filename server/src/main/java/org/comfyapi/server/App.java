@@ -148,17 +148,18 @@ public final class App implements AutoCloseable {
         events.addPreviewListener(reporter::onPreview);
         PromptPipeline pipeline = new PromptPipeline(prompts, uploader, sender, dirs.cache().resolve("spool"),
                 RunListener.all(reporter, new JobMetrics(metrics), listener), jobs, queueLimit);
-        registry.setCanceller(pipeline::interrupt);
         Readiness readiness = new Readiness(supervisor, workflows, events, client, config.http().maxQueueDepth());
         this.http = new HttpApi(config.http(), pipeline, catalog, models, readiness,
                 new OpenApiDocument(Config.VERSION), workflows, metrics, registry);
         if (queue.isPresent()) {
             QueueSettings settings = queue.get();
-            this.queueMode = new QueueMode(settings, redis.orElseThrow(), pipeline);
-            this.queueRunner = new PipelineJobRunner(pipeline, workflows, registry::get, settings.resultsUrl());
+            this.queueMode = new QueueMode(settings, redis.orElseThrow(), pipeline, registry::get);
+            this.queueRunner = new PipelineJobRunner(pipeline, workflows, registry, settings.resultsUrl());
+            registry.setCanceller(queueMode.canceller());
             this.queueCapacity = () -> readiness.ready() ? Math.max(0, events.queueRemaining()) : Integer.MAX_VALUE;
             http.useQueue(queueMode);
         } else {
+            registry.setCanceller(pipeline::interrupt);
             this.queueMode = null;
             this.queueRunner = null;
             this.queueCapacity = null;

@@ -12,4 +12,11 @@ public interface JobCanceller {
      * When it returns true, the job's own run ends it (interrupted) soon after.
      */
     boolean cancel(String id);
+
+    /**
+     * {@link #cancel} found nothing to stop here and the registry has ended the job: whoever else may be
+     * running it (another instance of a fleet) is told to stop. Nothing to tell on a single instance.
+     */
+    default void cancelElsewhere(String id) {
+    }
 }

@@ -160,7 +160,8 @@ public final class JobRegistry implements AutoCloseable {
 
     /**
      * {@code DELETE}: stops the job if it is queued or running, waits for it to end (up to {@code wait}),
-     * and deletes its kept files. Empty for an unknown id.
+     * and deletes its kept files. A job not running here is ended at once and then stopped wherever it runs.
+     * Empty for an unknown id.
      */
     public Optional<JobState> cancel(String id, Duration wait, String error) throws InterruptedException {
         Optional<JobState> job = store.get(id);
@@ -169,6 +170,8 @@ public final class JobRegistry implements AutoCloseable {
             boolean stopping = canceller.cancel(id);
             if (stopping) awaitEnd(id, wait);
             finish(id, JobStatus.INTERRUPTED, null, error);
+            // after the finish: an instance that is about to send the job to its ComfyUI sees it ended
+            if (!stopping) canceller.cancelElsewhere(id);
         }
         kept.delete(id);
         return store.get(id);

@@ -88,11 +88,12 @@ public final class JobReporter implements RunListener {
 
     /**
      * Queue mode: this instance took the job. Enqueued, or started on an instance that died, it exists
-     * and is not new: only its live tracking starts here (accepting it again would be a 409).
+     * and is not new: only its live tracking starts here (accepting it again would be a 409). A job that
+     * is final now was cancelled since it was taken: it stays so, and goes no further than {@link #sent}.
      */
     @Override
     public void resumed(PromptRequest request) {
-        if (jobs.get(request.id()).filter(s -> !s.status().isFinal()).isEmpty()) {
+        if (jobs.get(request.id()).isEmpty()) {
             accepted(request);
             return;
         }

@@ -2,6 +2,7 @@ package org.comfyapi.server.queue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.comfyapi.server.error.RequestError;
+import org.comfyapi.server.job.JobRegistry;
 import org.comfyapi.server.job.JobState;
 import org.comfyapi.server.log.Log;
 import org.comfyapi.server.prompt.PromptPipeline;
@@ -11,7 +12,6 @@ import org.comfyapi.server.workflow.WorkflowEndpoint;
 import org.comfyapi.server.workflow.WorkflowHost;
 
 import java.util.Optional;
-import java.util.function.Function;
 
 /** Runs jobs taken from the queue through the same pipeline as every request, and delivers them. */
 public final class PipelineJobRunner implements QueuedJobRunner {
@@ -20,11 +20,10 @@ public final class PipelineJobRunner implements QueuedJobRunner {
 
     private final PromptPipeline pipeline;
     private final WorkflowHost workflows;
-    private final Function<String, Optional<JobState>> jobs;
+    private final JobRegistry jobs;
     private final Optional<String> resultsUrl;
 
-    /** @param jobs a job's current state by id (the shared job store) */
-    public PipelineJobRunner(PromptPipeline pipeline, WorkflowHost workflows, Function<String, Optional<JobState>> jobs,
+    public PipelineJobRunner(PromptPipeline pipeline, WorkflowHost workflows, JobRegistry jobs,
                              Optional<String> resultsUrl) {
         this.pipeline = pipeline;
         this.workflows = workflows;
@@ -47,12 +46,23 @@ public final class PipelineJobRunner implements QueuedJobRunner {
     /** Final, and finished after this entry was added: an earlier job with the same id does not count. */
     @Override
     public boolean isFinal(QueuedJob job) {
+        return endedSinceAdded(job, jobs.get(job.jobId()));
+    }
+
+    private static boolean endedSinceAdded(QueuedJob job, Optional<JobState> state) {
         long added = Long.parseLong(job.entryId().substring(0, job.entryId().indexOf('-')));
-        return jobs.apply(job.jobId()).filter(s -> s.status().isFinal() && s.finishedAt() >= added).isPresent();
+        return state.filter(s -> s.status().isFinal() && s.finishedAt() >= added).isPresent();
     }
 
     @Override
     public RunOutcome run(QueuedJob job, Runnable computed) {
+        Optional<JobState> state = jobs.get(job.jobId());
+        if (endedSinceAdded(job, state)) {
+            LOG.info("Queued job ended (cancelled) before it ran here; acknowledging it", "id", job.jobId());
+            return RunOutcome.delivered();
+        }
+        // added with XADD, or expired: a new job, created now so that a cancel from here on is never undone
+        if (state.isEmpty() || state.get().status().isFinal()) jobs.accept(job.jobId());
         PromptRequest request;
         try {
             request = request(job);

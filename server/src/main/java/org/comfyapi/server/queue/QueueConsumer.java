@@ -18,6 +18,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,8 +52,8 @@ public final class QueueConsumer implements AutoCloseable {
     private final QueueCapacity capacity;
     private final EntryParser parser;
     private final Leases leases;
-    /** Taken and not acknowledged yet. */
-    private final Set<String> running = ConcurrentHashMap.newKeySet();
+    /** Taken and not acknowledged yet: entry id to job id. */
+    private final Map<String, String> running = new ConcurrentHashMap<>();
     /** Taken and not done at ComfyUI yet: what counts against QUEUE_PREFETCH. */
     private final Set<String> computing = ConcurrentHashMap.newKeySet();
     private final ReentrantLock lock = new ReentrantLock();
@@ -106,6 +107,11 @@ public final class QueueConsumer implements AutoCloseable {
     /** Jobs taken and not yet finished. */
     public int running() {
         return running.size();
+    }
+
+    /** Ids of the jobs taken and not finished yet. */
+    public Collection<String> runningJobIds() {
+        return List.copyOf(running.values());
     }
 
     /** Stops taking new jobs (SIGTERM); jobs already running go on and are acknowledged when delivered. */
@@ -261,7 +267,7 @@ public final class QueueConsumer implements AutoCloseable {
                     deadLetter(entryId, entry.getFields(), job.jobId(), error, attempt);
                     return false;
                 }
-                running.add(entryId);
+                running.put(entryId, job.jobId());
                 computing.add(entryId);
                 Thread.ofVirtual().name("queue-job-" + job.jobId()).start(() -> run(job, entry.getFields()));
                 return true;
@@ -340,7 +346,7 @@ public final class QueueConsumer implements AutoCloseable {
             if (!pauseUnlessClosed(every)) return;
             if (running.isEmpty()) continue;
             try {
-                List<String> lost = leases.refresh(List.copyOf(running));
+                List<String> lost = leases.refresh(List.copyOf(running.keySet()));
                 if (!lost.isEmpty()) LOG.warn("Lost the lease of running jobs; another instance may run them too", "entries", lost);
             } catch (JedisException e) {
                 LOG.debug("Lease refresh failed", "error", String.valueOf(e));

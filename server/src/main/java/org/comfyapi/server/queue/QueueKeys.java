@@ -20,6 +20,11 @@ public record QueueKeys(String name) {
         return name + ":errors";
     }
 
+    /** The pub/sub channel on which a DELETE names a job for whichever instance runs it to stop. */
+    public String cancels() {
+        return name + ":cancel";
+    }
+
     public String job(String id) {
         return name + ":job:" + id;
     }

@@ -3,12 +3,16 @@ package org.comfyapi.server.queue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.comfyapi.server.error.BadInput;
 import org.comfyapi.server.error.Unavailable;
+import org.comfyapi.server.job.JobCanceller;
+import org.comfyapi.server.job.JobState;
 import org.comfyapi.server.log.Log;
 import org.comfyapi.server.prompt.PromptPipeline;
 import org.comfyapi.server.prompt.PromptRequest;
 import redis.clients.jedis.RedisClient;
 
 import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Queue mode of one instance (SPEC 10.4): asynchronous requests go to the stream instead of running
@@ -22,13 +26,25 @@ public final class QueueMode implements AutoCloseable {
     private final RedisClient redis;
     private final PromptPipeline pipeline;
     private final JobQueue jobs;
+    private final Function<String, Optional<JobState>> states;
+    private final FleetCancels cancels;
     private QueueConsumer consumer;
+    private CancelListener cancelListener;
 
-    public QueueMode(QueueSettings settings, RedisClient redis, PromptPipeline pipeline) {
+    /** @param states a job's current state by id (the shared job store) */
+    public QueueMode(QueueSettings settings, RedisClient redis, PromptPipeline pipeline,
+                     Function<String, Optional<JobState>> states) {
         this.settings = settings;
         this.redis = redis;
         this.pipeline = pipeline;
         this.jobs = new JobQueue(redis, settings.keys());
+        this.states = states;
+        this.cancels = new FleetCancels(pipeline::interrupt, redis, settings.keys());
+    }
+
+    /** What DELETE uses to stop a job: here when it runs here, else on the instance that runs it. */
+    public JobCanceller canceller() {
+        return cancels;
     }
 
     public QueueSettings settings() {
@@ -63,6 +79,9 @@ public final class QueueMode implements AutoCloseable {
     public synchronized void start(QueuedJobRunner runner, QueueCapacity capacity) {
         if (consumer != null) return;
         consumer = new QueueConsumer(redis, settings, QueueConsumer.defaultName(), runner, capacity);
+        cancelListener = new CancelListener(settings, redis, pipeline::interrupt, consumer::runningJobIds,
+                id -> states.apply(id).map(s -> s.status().isFinal()).orElse(false));
+        cancelListener.start();
         consumer.start();
     }
 
@@ -87,10 +106,16 @@ public final class QueueMode implements AutoCloseable {
             }
             current.close();
         }
+        CancelListener listening = cancelListener();
+        if (listening != null) listening.close();
         redis.close();
     }
 
     private synchronized QueueConsumer consumer() {
         return consumer;
+    }
+
+    private synchronized CancelListener cancelListener() {
+        return cancelListener;
     }
 }

@@ -6,6 +6,7 @@ import redis.clients.jedis.CommandObject;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
@@ -38,15 +39,6 @@ public final class Redis {
     }
 
     public static RedisClient open(QueueSettings settings, String clientName) {
-        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis(2_000)
-                .socketTimeoutMillis(5_000)
-                .blockingSocketTimeoutMillis((int) MAX_BLOCK.toMillis() + 5_000)
-                .database(settings.database())
-                .clientName(clientName)
-                .ssl(settings.tls());
-        settings.user().ifPresent(config::user);
-        settings.password().ifPresent(config::password);
         GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
         // event subscribers each hold a connection in XREAD BLOCK
         pool.setMaxTotal(256);
@@ -57,11 +49,29 @@ public final class Redis {
         pool.setTestOnBorrow(false);
         pool.setJmxEnabled(false);
         PooledConnectionProvider connections = new PooledConnectionProvider(
-                new HostAndPort(settings.host(), settings.port()), config.build(), pool);
+                new HostAndPort(settings.host(), settings.port()), config(settings, clientName), pool);
         return RedisClient.builder()
                 .connectionProvider(connections)
                 .commandExecutor(new FreshAfterFailure(connections))
                 .build();
+    }
+
+    /** A connection of its own, outside the pool: for a subscriber, which holds it as long as it listens. */
+    static Connection connect(QueueSettings settings, String clientName) {
+        return new Connection(new HostAndPort(settings.host(), settings.port()), config(settings, clientName));
+    }
+
+    private static JedisClientConfig config(QueueSettings settings, String clientName) {
+        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(2_000)
+                .socketTimeoutMillis(5_000)
+                .blockingSocketTimeoutMillis((int) MAX_BLOCK.toMillis() + 5_000)
+                .database(settings.database())
+                .clientName(clientName)
+                .ssl(settings.tls());
+        settings.user().ifPresent(config::user);
+        settings.password().ifPresent(config::password);
+        return config.build();
     }
 
     /**

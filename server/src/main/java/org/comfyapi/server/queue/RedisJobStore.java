@@ -151,7 +151,11 @@ public final class RedisJobStore implements JobStore {
             if (current.isEmpty()) return current;
             JobState before = current.get();
             JobState after = change.apply(before);
-            if (after == before || after.equals(before)) return current;
+            if (after == before || after.equals(before)) {
+                // ended by another instance (a DELETE there): nothing more to write over here
+                if (before.status().isFinal()) lastKnown.remove(id);
+                return current;
+            }
             String version = fields.getOrDefault(JobCodec.VERSION, "");
             Object reply = redis.eval(UPDATE, List.of(keys.job(id), finished()), updateArgs(version, id, after));
             if (reply instanceof Long n && n == 1) {

@@ -29,6 +29,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -49,6 +51,7 @@ class QueueFleetEndToEndTest {
     static RedisClient client;
     static WebhookReceiver hooks;
     static final List<ServerProcess> servers = new ArrayList<>();
+    static final Map<ServerProcess, Integer> comfyPorts = new HashMap<>();
     private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
@@ -155,7 +158,71 @@ class QueueFleetEndToEndTest {
     }
 
     @Test
+    @Order(4)
+    void aDeleteSentToAnotherInstanceStopsTheJobWhereItRuns() throws Exception {
+        int color = 0x0c0a4c;
+        HttpResponse<String> accepted = post(servers.get(0), "/prompt", "{\"id\":\"cancel-running\",\"prompt\":"
+                + Graphs.fault("hang", 0, color) + ",\"webhook_v2\":\"" + hooks.url("/cancel-running") + "\"}");
+        assertThat(accepted.statusCode()).isEqualTo(202);
+        ServerProcess owner = awaitOwner("cancel-running");
+        Simulator.awaitQueue(comfyPorts.get(owner), "queue_running");
+        ServerProcess other = servers.stream().filter(s -> s != owner).findFirst().orElseThrow();
+        CompletableFuture<HttpResponse<String>> events = http.sendAsync(HttpRequest.newBuilder(
+                uri(servers.get(2), "/prompt/cancel-running/events")).timeout(Duration.ofSeconds(60)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        HttpResponse<String> deleted = delete(other, "/prompt/cancel-running");
+
+        assertThat(deleted.statusCode()).isEqualTo(200);
+        assertThat(json(deleted).get("status").asText()).isEqualTo("interrupted");
+        TestServer.await(() -> interruptedAt(owner, color), Duration.ofSeconds(20), "the prompt interrupted at the owner's ComfyUI");
+        TestServer.await(() -> pending() == 0, Duration.ofSeconds(30), "the cancelled job acknowledged");
+        for (ServerProcess server : servers) {
+            assertThat(json(get(server, "/prompt/cancel-running")).get("status").asText()).isEqualTo("interrupted");
+        }
+        List<String> names = events.get(60, TimeUnit.SECONDS).body().lines().filter(l -> l.startsWith("event: "))
+                .map(l -> l.substring(7)).toList();
+        assertThat(names.getLast()).isEqualTo("interrupted");
+        assertThat(names).containsOnlyOnce("interrupted").doesNotContain("completed", "failed");
+        assertThat(comfyEnds(owner, color)).containsExactly("execution_interrupted");
+        assertThat(hooks.all(r -> r.path().equals("/cancel-running")))
+                .noneSatisfy(r -> assertThat(r.json().get("type").asText()).isEqualTo("prompt.complete"));
+    }
+
+    @Test
     @Order(5)
+    void aJobCancelledWhileStillInTheStreamNeverRuns() throws Exception {
+        for (int i = 0; i < INSTANCES; i++) xadd("blocker-" + i, Graphs.fault("hang", 0, 0x0b0000 + i), "/blocker");
+        TestServer.await(() -> pendingEntries().stream().map(StreamPendingEntry::getConsumerName).distinct().count() == INSTANCES,
+                Duration.ofSeconds(30), "every instance busy with a blocker");
+        int color = 0x0c0a5c;
+        HttpResponse<String> accepted = post(servers.get(1), "/prompt", "{\"id\":\"cancel-queued\",\"prompt\":"
+                + Graphs.fault("none", 0, color) + ",\"webhook_v2\":\"" + hooks.url("/cancel-queued") + "\"}");
+        assertThat(accepted.statusCode()).isEqualTo(202);
+        assertThat(json(get(servers.get(0), "/prompt/cancel-queued")).get("status").asText()).isEqualTo("queued");
+
+        HttpResponse<String> deleted = delete(servers.get(2), "/prompt/cancel-queued");
+        assertThat(deleted.statusCode()).isEqualTo(200);
+        assertThat(json(deleted).get("status").asText()).isEqualTo("interrupted");
+
+        for (int i = 0; i < INSTANCES; i++) {
+            ServerProcess owner = awaitOwner("blocker-" + i);
+            ServerProcess other = servers.get((servers.indexOf(owner) + 1) % INSTANCES);
+            assertThat(json(delete(other, "/prompt/blocker-" + i)).get("status").asText()).isEqualTo("interrupted");
+        }
+        TestServer.await(() -> pending() == 0 && client.xlen(QUEUE) == 0, Duration.ofSeconds(30),
+                "the blockers and the cancelled job acknowledged and removed from the stream");
+        for (ServerProcess server : servers) {
+            JsonNode status = json(get(server, "/prompt/cancel-queued"));
+            assertThat(status.get("status").asText()).isEqualTo("interrupted");
+            assertThat(status.get("started_at").isNull()).isTrue();
+            assertThat(comfyEnds(server, color)).as("never sent to a ComfyUI").isEmpty();
+        }
+        assertThat(hooks.all(r -> r.path().equals("/cancel-queued"))).isEmpty();
+    }
+
+    @Test
+    @Order(7)
     void sigtermFinishesAndAcknowledgesTheRunningJobAndTakesNoMore() throws Exception {
         for (int i = 0; i < 4; i++) xadd("drain-" + i, Graphs.fault("slow", 600, 40 + i), "/drain");
         ServerProcess stopping = servers.getFirst();
@@ -174,7 +241,7 @@ class QueueFleetEndToEndTest {
     }
 
     @Test
-    @Order(4)
+    @Order(6)
     void sixtyJobsAllCompleteWhenAnInstanceIsKilledMidRun() throws Exception {
         int jobs = 60;
         for (int i = 0; i < jobs; i++) xadd("bulk-" + i, Graphs.fault("slow", 200, i), "/bulk");
@@ -221,7 +288,48 @@ class QueueFleetEndToEndTest {
         env.put("QUEUE_NAME", QUEUE);
         env.put("QUEUE_CLAIM_IDLE_S", "2");
         env.put("WEBHOOK_RETRY_DELAY_MS", "100");
-        return ServerProcess.start(home, env);
+        ServerProcess server = ServerProcess.start(home, env);
+        comfyPorts.put(server, comfyPort);
+        return server;
+    }
+
+    /** The instance whose consumer has taken the job and not acknowledged it yet, once there is one. */
+    private static ServerProcess awaitOwner(String jobId) throws InterruptedException {
+        ServerProcess[] owner = new ServerProcess[1];
+        TestServer.await(() -> {
+            for (ServerProcess server : servers) {
+                if (jobIdsPendingOn("-" + server.process.pid() + "-").contains(jobId)) owner[0] = server;
+            }
+            return owner[0] != null;
+        }, Duration.ofSeconds(30), "an instance taking " + jobId);
+        return owner[0];
+    }
+
+    /** Prompts in a simulator's /history whose EmptyImage has {@code color}, by how each ended (its last message). */
+    private static List<String> comfyEnds(ServerProcess server, int color) throws Exception {
+        HttpResponse<String> history = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + comfyPorts.get(server) + "/history")).timeout(Duration.ofSeconds(10)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        List<String> ends = new ArrayList<>();
+        for (JsonNode entry : TestServer.JSON.readTree(history.body())) {
+            if (entry.path("prompt").path(2).path("1").path("inputs").path("color").asInt(-1) != color) continue;
+            JsonNode messages = entry.path("status").path("messages");
+            ends.add(messages.isEmpty() ? "none" : messages.get(messages.size() - 1).path(0).asText());
+        }
+        return ends;
+    }
+
+    private static boolean interruptedAt(ServerProcess server, int color) {
+        try {
+            return comfyEnds(server, color).contains("execution_interrupted");
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static HttpResponse<String> delete(ServerProcess server, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri(server, path)).timeout(Duration.ofSeconds(60)).DELETE().build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static void xadd(String id, String graph, String hookPath) {
@@ -255,7 +363,7 @@ class QueueFleetEndToEndTest {
             List<StreamEntry> entry = client.xrange(QUEUE, id, id);
             if (entry.isEmpty()) return null;
             String body = entry.getFirst().getFields().get("body");
-            return body.replaceAll("^\\{\"id\":\"([^\"]+)\".*$", "$1");
+            return body.replaceAll("(?s)^\\{\"id\":\"([^\"]+)\".*$", "$1"); // bodies span lines
         };
         return pendingEntries().stream().filter(p -> p.getConsumerName().contains(consumerPart))
                 .map(p -> jobId.apply(p.getID())).filter(id -> id != null).collect(Collectors.toSet());

@@ -194,4 +194,33 @@ class JobRegistryTest {
         assertThat(state.status()).isEqualTo(JobStatus.INTERRUPTED);
         assertThat(json(state.json()).get("error").get("error").asText()).isEqualTo("interrupted by ComfyUI");
     }
+
+    @Test
+    void aJobNotRunningHereIsEndedBeforeTheOthersAreToldAndARunningOneIsNotToldAbout() throws Exception {
+        JobRegistry jobs = registry(Duration.ofHours(1), 10);
+        jobs.accept("elsewhere");
+        jobs.running("elsewhere");
+        jobs.accept("here");
+        jobs.running("here");
+        List<String> told = new ArrayList<>();
+        jobs.setCanceller(new JobCanceller() {
+            @Override
+            public boolean cancel(String id) {
+                if (!id.equals("here")) return false;
+                Thread.ofVirtual().start(() -> jobs.finish(id, JobStatus.INTERRUPTED, null, "{\"error\":\"interrupted\"}"));
+                return true;
+            }
+
+            @Override
+            public void cancelElsewhere(String id) {
+                told.add(id + " " + jobs.get(id).orElseThrow().status().wire());
+            }
+        });
+
+        assertThat(jobs.cancel("elsewhere", Duration.ofSeconds(10), "{\"error\":\"cancelled\"}").orElseThrow().status())
+                .isEqualTo(JobStatus.INTERRUPTED);
+        assertThat(jobs.cancel("here", Duration.ofSeconds(10), "{\"error\":\"cancelled\"}").orElseThrow().status())
+                .isEqualTo(JobStatus.INTERRUPTED);
+        assertThat(told).as("told once the job is final; a job stopped here needs no message").containsExactly("elsewhere interrupted");
+    }
 }
