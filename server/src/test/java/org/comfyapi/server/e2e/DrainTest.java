@@ -3,6 +3,9 @@ package org.comfyapi.server.e2e;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -44,6 +47,40 @@ class DrainTest {
             assertThat(receiver.all(r -> r.path().equals("/drain"))).singleElement()
                     .satisfies(r -> assertThat(r.json().path("type").asText()).isEqualTo("prompt.complete"));
             assertThat(children).isNotEmpty().noneMatch(ProcessHandle::isAlive);
+        }
+    }
+
+    @Test
+    void sigtermWaitsForAnAsyncUploadStillOnItsWayAndExitsZeroOnceItArrivedWhole(@TempDir Path home) throws Exception {
+        int comfyPort = Simulator.freePort();
+        try (WebhookReceiver receiver = new WebhookReceiver();
+             ServerProcess server = ServerProcess.startedInFrontOfSimulator(home, comfyPort, Map.of())) {
+            String file = "/uploads/drain-upload_up_00001_.png";
+            receiver.stall(file);
+            assertThat(server.post("/prompt", "{\"id\": \"drain-upload\", \"prompt\": " + Graphs.invert(0x336699, 48, 32, "up")
+                    + ", \"http_upload\": {\"url_prefix\": \"" + receiver.url("/uploads/") + "\", \"async\": true}}")
+                    .status()).isEqualTo(202);
+            TestServer.await(() -> receiver.inFlight.get() == 1, Duration.ofSeconds(30), "the upload on its way");
+
+            server.process.destroy(); // SIGTERM
+
+            TestServer.await(() -> server.status("/ready") == 503, Duration.ofSeconds(10), "not ready once stopping");
+            TestServer.Response refused = server.post("/prompt", Graphs.body("after-sigterm", Graphs.invert(2, 4, 4, "l")));
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.json().path("location").asText()).isEqualTo("server");
+            assertThat(server.process.isAlive()).as("still uploading").isTrue();
+
+            receiver.release(file);
+
+            assertThat(server.awaitExit(Duration.ofSeconds(30))).isZero();
+            assertThat(receiver.all(r -> r.path().equals(file))).singleElement().satisfies(r -> {
+                assertThat(r.method()).isEqualTo("PUT");
+                BufferedImage image = ImageIO.read(new ByteArrayInputStream(r.bytes()));
+                assertThat(image).as("a whole PNG").isNotNull();
+                assertThat(image.getWidth()).isEqualTo(48);
+                assertThat(image.getHeight()).isEqualTo(32);
+                InputsEndToEndTest.assertInverted(image, 0x336699, 1);
+            });
         }
     }
 
