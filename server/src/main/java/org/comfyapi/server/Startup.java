@@ -117,7 +117,7 @@ final class Startup {
     private void awaitWebsocket() throws InterruptedException {
         long deadline = System.nanoTime() + WEBSOCKET_WAIT.toNanos();
         while (!events.isConnected() && System.nanoTime() < deadline) Thread.sleep(20);
-        if (!events.isConnected()) LOG.warn("websocket not connected yet; prompts fall back to history polling");
+        if (!events.isConnected()) LOG.warn("websocket not connected yet; prompts wait for it up to COMFY_UNAVAILABLE_WAIT_S");
     }
 
     /** What workflow files see as their config: read from ComfyUI now that it is up. */

@@ -3,11 +3,13 @@ package org.comfyapi.simulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
+import java.net.http.WebSocketHandshakeException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /** SimulatorFault and the control routes. */
 class FaultTest extends SharedSimulatorTest {
@@ -50,6 +52,29 @@ class FaultTest extends SharedSimulatorTest {
         assertThat(sim.get("/").statusCode()).isEqualTo(200);
         WsClient again = sim.connect(SimHarness.newClientId());
         assertThat(again.awaitType("status")).isNotNull();
+    }
+
+    @Test
+    void refuseWebsocketsDropsSocketsAndAnswersUpgradesWithABadGatewayUntilTurnedOff() throws Exception {
+        WsClient ws = sim.connectReady(SimHarness.newClientId());
+        assertThat(sim.post("/__sim/refuse_websockets?on=true", "").statusCode()).isEqualTo(200);
+        try {
+            assertThat(ws.closed.await(5, TimeUnit.SECONDS)).isTrue();
+            Throwable refused = catchThrowable(() -> sim.connect(SimHarness.newClientId()));
+            assertThat(handshake(refused).getResponse().statusCode()).isEqualTo(502);
+            assertThat(sim.get("/prompt").statusCode()).as("HTTP still answers").isEqualTo(200);
+        } finally {
+            assertThat(sim.post("/__sim/refuse_websockets?on=false", "").statusCode()).isEqualTo(200);
+        }
+        assertThat(sim.connect(SimHarness.newClientId()).awaitType("status")).isNotNull();
+        assertThat(sim.post("/__sim/refuse_websockets?on=maybe", "").statusCode()).isEqualTo(400);
+    }
+
+    private static WebSocketHandshakeException handshake(Throwable t) {
+        for (Throwable cause = t; cause != null; cause = cause.getCause()) {
+            if (cause instanceof WebSocketHandshakeException e) return e;
+        }
+        throw new AssertionError("not a refused handshake", t);
     }
 
     @Test

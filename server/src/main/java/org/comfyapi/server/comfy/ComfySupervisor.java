@@ -91,7 +91,10 @@ public final class ComfySupervisor implements ComfyAvailability, AutoCloseable {
             if (stopping) throw new ComfyRestartingException("The server is shutting down", 5);
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                throw new ComfyRestartingException("ComfyUI is restarting or not answering; it did not come back within "
+                String what = isAlive() && health.answering()
+                        ? "ComfyUI answers HTTP but does not accept our websocket"
+                        : "ComfyUI is restarting or not answering";
+                throw new ComfyRestartingException(what + "; it did not come back within "
                         + max.toSeconds() + " s (COMFY_UNAVAILABLE_WAIT_S)", retryAfterSeconds());
             }
             if (stopped.await(Math.min(left, Duration.ofMillis(100).toNanos()), TimeUnit.NANOSECONDS)) continue;
@@ -103,9 +106,9 @@ public final class ComfySupervisor implements ComfyAvailability, AutoCloseable {
         health.forget();
     }
 
-    /** Prompts can be queued: ComfyUI runs and answers HTTP (without the websocket they fall back to its history). */
+    /** Prompts can be queued: ComfyUI runs, answers HTTP and our websocket to it is up (else we see none of their events). */
     private boolean available() {
-        return !stopping && isAlive() && health.answering();
+        return !stopping && isAlive() && events.isConnected() && health.answering();
     }
 
     /** When to try again: the rest of the back-off before the next launch plus how long the last start-up took. */

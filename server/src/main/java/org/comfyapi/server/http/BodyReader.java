@@ -9,6 +9,8 @@ import org.comfyapi.server.error.BadInput;
 import org.comfyapi.server.error.TooLarge;
 import org.comfyapi.server.error.UnsupportedMediaType;
 import org.comfyapi.server.json.Json;
+import org.comfyapi.server.json.LimitedJson;
+import org.comfyapi.server.json.StringLimit;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -23,22 +25,36 @@ final class BodyReader {
     private static final ObjectMapper JSON = Json.MAPPER;
 
     private final long maxBytes;
+    private final StringLimit strings;
 
-    BodyReader(long maxBytes) {
+    /** {@code strings} is checked while each string is read, so a string past its limit is never read whole. */
+    BodyReader(long maxBytes, StringLimit strings) {
         this.maxBytes = maxBytes;
+        this.strings = strings;
     }
 
     JsonNode json(Context ctx) {
         requireJson(ctx.req().getContentType());
         long declared = ctx.req().getContentLengthLong();
         if (declared > maxBytes) throw tooLarge();
-        try (InputStream in = new Limited(ctx.req().getInputStream(), maxBytes);
-             JsonParser parser = JSON.createParser(in)) {
+        try {
+            return json(ctx.req().getInputStream());
+        } catch (IOException e) {
+            throw new BadInput("Could not read the request body: " + e.getMessage(), "body");
+        }
+    }
+
+    JsonNode json(InputStream body) {
+        try (InputStream in = new Limited(body, maxBytes);
+             JsonParser parser = LimitedJson.parser(in, strings)) {
             JsonNode node = JSON.readTree(parser);
             if (node == null || node.isMissingNode()) throw new BadInput("Request body is empty", "body");
             requireEnd(parser);
             return node;
         } catch (JsonProcessingException e) {
+            LimitedJson.refusal(e).ifPresent(refused -> {
+                throw refused;
+            });
             throw new BadInput("Request body is not valid JSON: " + e.getOriginalMessage(), "body");
         } catch (Overflow e) {
             throw tooLarge();

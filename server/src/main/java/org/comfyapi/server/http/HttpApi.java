@@ -23,6 +23,7 @@ import org.comfyapi.server.config.HttpSettings;
 import org.comfyapi.server.json.RequestFields;
 import org.comfyapi.server.log.Log;
 import org.comfyapi.server.metrics.Metrics;
+import org.comfyapi.server.prompt.InputLimits;
 import org.comfyapi.server.prompt.JobsInFlight;
 import org.comfyapi.server.prompt.PromptPipeline;
 import org.comfyapi.server.prompt.PromptRequest;
@@ -84,7 +85,7 @@ public final class HttpApi implements AutoCloseable {
         this.docs = docs;
         this.workflows = workflows;
         this.jobs = new JobRoutes(jobs, JobEvent.KEEP_ALIVE_INTERVAL);
-        this.bodies = new BodyReader(config.maxBodySizeBytes());
+        this.bodies = new BodyReader(config.maxBodySizeBytes(), new InputLimits(config.maxStringInputBytes()).whileParsing());
         this.downloads = new DownloadRoute(modelDownloads, bodies);
     }
 

@@ -1,10 +1,15 @@
 package org.comfyapi.server.prompt;
 
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.comfyapi.server.error.BadInput;
+import org.comfyapi.server.json.StringLimit;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -14,6 +19,33 @@ import java.util.regex.Pattern;
 public record InputLimits(long maxStringInputBytes) {
     private static final Pattern ABSOLUTE = Pattern.compile("^([/\\\\]|[A-Za-z]:).*", Pattern.DOTALL);
     private static final Pattern SEPARATOR = Pattern.compile("[/\\\\]");
+
+    /**
+     * The same limit while the request body is parsed, for the inputs that are always text ({@code text},
+     * {@code prompt} ...): such a string at {@code prompt.<node>.inputs.<name>} is refused before it is whole.
+     * Other inputs may hold media we fetch, known only from the whole value, so {@link #check} sees them.
+     */
+    public StringLimit whileParsing() {
+        return (where, length) -> {
+            if (length > maxStringInputBytes) textInputAt(where).ifPresent(location -> {
+                throw refused(location);
+            });
+        };
+    }
+
+    /** {@code prompt.<node>.inputs.<name>} when {@code where} is such a text input of the body's graph. */
+    private static Optional<String> textInputAt(JsonStreamContext where) {
+        List<String> names = new ArrayList<>(); // innermost first
+        for (JsonStreamContext c = where; c != null && !c.inRoot(); c = c.getParent()) {
+            if (!c.inObject() || c.getCurrentName() == null) return Optional.empty();
+            names.add(c.getCurrentName());
+        }
+        if (names.size() != 4 || !names.get(3).equals("prompt") || !names.get(1).equals("inputs")
+                || !InputResolver.isTextInput(names.get(0))) {
+            return Optional.empty();
+        }
+        return Optional.of("prompt." + names.get(2) + ".inputs." + names.get(0));
+    }
 
     void check(ObjectNode graph) {
         for (var node : graph.properties()) {
@@ -25,12 +57,13 @@ public record InputLimits(long maxStringInputBytes) {
                 String location = "prompt." + node.getKey() + ".inputs." + input.getKey();
                 String text = value.asText();
                 if (input.getKey().equals("filename_prefix")) checkPrefix(text, location);
-                if (tooLong(text) && !InputResolver.needsFetch(input.getKey(), text)) {
-                    throw new BadInput("String input is longer than MAX_STRING_INPUT_KB ("
-                            + maxStringInputBytes / 1024 + " KB)", location);
-                }
+                if (tooLong(text) && !InputResolver.needsFetch(input.getKey(), text)) throw refused(location);
             }
         }
+    }
+
+    private BadInput refused(String location) {
+        return new BadInput("String input is longer than MAX_STRING_INPUT_KB (" + maxStringInputBytes / 1024 + " KB)", location);
     }
 
     private boolean tooLong(String text) {

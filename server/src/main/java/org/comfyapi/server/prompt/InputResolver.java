@@ -117,11 +117,16 @@ public final class InputResolver {
     }
 
     static boolean needsFetch(String input, String value) {
-        if (TEXT_INPUTS.contains(input.toLowerCase(Locale.ROOT))) return false;
+        if (isTextInput(input)) return false;
         if (value.startsWith("data:")) return true;
         if (isUrl(value)) return true;
         return MEDIA_INPUTS.contains(input.toLowerCase(Locale.ROOT)) && value.length() >= MIN_RAW_BASE64
                 && BASE64.matcher(value).matches();
+    }
+
+    /** An input that is always text, never media to fetch, whatever its value. */
+    static boolean isTextInput(String input) {
+        return TEXT_INPUTS.contains(input.toLowerCase(Locale.ROOT));
     }
 
     private static boolean isUrl(String value) {

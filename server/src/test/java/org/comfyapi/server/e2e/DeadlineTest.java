@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -82,6 +83,35 @@ class DeadlineTest {
             TestServer.await(() -> ready(restarting), Duration.ofSeconds(60), "ready after the restart");
             assertThat(restarting.post("/prompt", Graphs.body("after-stuck", Graphs.invert(2, 4, 4, "a"))).status()).isEqualTo(200);
             assertThat(restarting.fatalExit).isNotDone();
+        }
+    }
+
+    @Test
+    void withRestartsOffAComfyThatIgnoresTheInterruptIsStoppedTheJobsAreAnsweredAndTheServerExitsNonZero(@TempDir Path home)
+            throws Exception {
+        int comfyPort = Simulator.freePort();
+        try (WebhookReceiver receiver = new WebhookReceiver();
+             ServerProcess server = ServerProcess.startedInFrontOfSimulator(home, comfyPort,
+                     Map.of("ALWAYS_RESTART_COMFYUI", "false", "INTERRUPT_GRACE_S", "1"))) {
+            List<ProcessHandle> children = server.process.descendants().toList();
+            CompletableFuture<TestServer.Response> stuck = server.postAsync("/prompt",
+                    "{\"id\": \"stuck-off\", \"timeout\": 1, \"prompt\": " + Graphs.fault("slow", 600_000, 1) + "}");
+            Simulator.awaitQueue(comfyPort, "queue_running");
+            assertThat(server.post("/prompt", "{\"id\": \"behind-off\", \"webhook_v2\": \"" + receiver.url("/behind")
+                    + "\", \"prompt\": " + Graphs.invert(2, 4, 4, "o") + "}").status()).isEqualTo(202);
+
+            TestServer.Response timedOut = stuck.get();
+            assertThat(timedOut.status()).isEqualTo(504);
+            assertThat(timedOut.json().path("error").asText()).isEqualTo("Prompt timed out after 1 s");
+
+            assertThat(server.awaitExit(Duration.ofSeconds(60))).isNotZero();
+            assertThat(server.output()).contains("ComfyUI is stuck").contains("ALWAYS_RESTART_COMFYUI=false");
+            assertThat(children).isNotEmpty().noneMatch(ProcessHandle::isAlive);
+            assertThat(receiver.all(r -> r.path().equals("/behind"))).as("the job behind it is failed and told why before the exit")
+                    .singleElement().satisfies(r -> {
+                        assertThat(r.json().path("type").asText()).isEqualTo("prompt.failed");
+                        assertThat(r.json().path("error").asText()).contains("ComfyUI is stuck").contains("INTERRUPT_GRACE_S");
+                    });
         }
     }
 

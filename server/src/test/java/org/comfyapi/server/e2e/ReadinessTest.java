@@ -9,7 +9,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** /ready tells whether ComfyUI answers, not just whether its process lives (issue 11, case 5). */
+/** /ready tells whether ComfyUI answers over HTTP and the websocket, not just whether its process lives (issue 11, case 5). */
 class ReadinessTest {
 
     @Test
@@ -31,6 +31,29 @@ class ReadinessTest {
             }
             TestServer.await(() -> status(server, "/ready") == 200, Duration.ofSeconds(20), "ready once it answers");
             assertThat(server.post("/prompt", Graphs.body("thawed", Graphs.invert(9, 4, 4, "t"))).status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void withoutItsWebsocketComfyIsNotReadyAndRequestsGet503WithRetryAfterThenItRecovers(@TempDir Path home) throws Exception {
+        try (TestServer server = TestServer.start(home, Map.of("COMFY_UNAVAILABLE_WAIT_S", "1"))) {
+            assertThat(server.comfyPost("/__sim/refuse_websockets?on=true", "").status()).isEqualTo(200);
+            try {
+                TestServer.await(() -> status(server, "/ready") == 503, Duration.ofSeconds(20), "not ready without the websocket");
+                assertThat(status(server, "/health")).isEqualTo(200);
+                assertThat(server.comfyGet("/queue").status()).as("ComfyUI's HTTP still answers").isEqualTo(200);
+
+                TestServer.Response response = server.post("/prompt", Graphs.body("no-socket", Graphs.invert(9, 4, 4, "w")));
+                assertThat(response.status()).isEqualTo(503);
+                assertThat(response.headers().firstValueAsLong("Retry-After").orElse(0)).as("Retry-After").isPositive();
+                assertThat(response.json().path("location").asText()).isEqualTo("comfyui");
+                assertThat(response.json().path("error").asText()).contains("websocket").contains("COMFY_UNAVAILABLE_WAIT_S");
+                assertThat(server.comfyGet("/history").body()).as("nothing was queued at ComfyUI").doesNotContain("no-socket");
+            } finally {
+                server.comfyPost("/__sim/refuse_websockets?on=false", "");
+            }
+            TestServer.await(() -> status(server, "/ready") == 200, Duration.ofSeconds(20), "ready once the websocket is back");
+            assertThat(server.post("/prompt", Graphs.body("socket-back", Graphs.invert(9, 4, 4, "b"))).status()).isEqualTo(200);
         }
     }
 

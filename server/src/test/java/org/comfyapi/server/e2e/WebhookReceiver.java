@@ -17,7 +17,7 @@ import java.util.function.Predicate;
 
 /** A webhook receiver on loopback that records what it gets and can fail or stall on purpose. */
 final class WebhookReceiver implements AutoCloseable {
-    record Received(String method, String path, Map<String, String> headers, String body) {
+    record Received(String method, String path, Map<String, String> headers, String body, byte[] bytes) {
         JsonNode json() {
             try {
                 return TestServer.JSON.readTree(body);
@@ -39,16 +39,17 @@ final class WebhookReceiver implements AutoCloseable {
         server.createContext("/", exchange -> {
             inFlight.incrementAndGet();
             try {
-                String body = new String(exchange.getRequestBody().readAllBytes());
-                Map<String, String> headers = new ConcurrentHashMap<>();
-                exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), v.getFirst()));
                 String path = exchange.getRequestURI().getPath();
                 CountDownLatch stall = stalls.get(path);
                 if (stall != null) stall.await();
+                byte[] bytes = exchange.getRequestBody().readAllBytes();
+                String body = new String(bytes);
+                Map<String, String> headers = new ConcurrentHashMap<>();
+                exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), v.getFirst()));
                 AtomicInteger fail = failuresLeft.get(path);
                 int status = fail != null && fail.getAndDecrement() > 0 ? 500 : 200;
                 synchronized (received) {
-                    received.add(new Received(exchange.getRequestMethod(), path, headers, body));
+                    received.add(new Received(exchange.getRequestMethod(), path, headers, body, bytes));
                     received.notifyAll();
                 }
                 exchange.sendResponseHeaders(status, -1);
@@ -70,7 +71,7 @@ final class WebhookReceiver implements AutoCloseable {
         failuresLeft.put(path, new AtomicInteger(times));
     }
 
-    /** Requests to the path hang until {@link #release}. */
+    /** Requests to the path hang, their bodies unread, until {@link #release}. */
     void stall(String path) {
         stalls.put(path, new CountDownLatch(1));
     }

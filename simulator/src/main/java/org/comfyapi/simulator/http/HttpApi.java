@@ -42,6 +42,7 @@ public final class HttpApi {
     private final FileRoutes files;
     private final InfoRoutes info;
     private long number;
+    private volatile boolean refuseWebsockets;
 
     public HttpApi(SimulatorConfig config, FolderPaths paths, NodeRegistry registry, NodeEnv env, PromptQueue queue,
                    WsHub hub, InterruptFlag interrupt) {
@@ -58,6 +59,11 @@ public final class HttpApi {
     public void configure(JavalinConfig cfg) {
         cfg.routes.before(this::middleware);
         cfg.routes.wsBeforeUpgrade(ctx -> {
+            if (refuseWebsockets) {
+                Responses.text(ctx, 502, "502: Bad Gateway");
+                ctx.skipRemainingHandlers();
+                return;
+            }
             if (config.enableCorsHeader() == null && OriginCheck.reject(ctx.header("Host"), ctx.header("Origin"))) {
                 Responses.empty(ctx, 403);
                 ctx.skipRemainingHandlers();
@@ -123,6 +129,16 @@ public final class HttpApi {
 
         cfg.routes.post("/__sim/drop_websockets", ctx -> {
             hub.dropAll();
+            Responses.empty(ctx, 200);
+        });
+        cfg.routes.post("/__sim/refuse_websockets", ctx -> {
+            String on = ctx.queryParam("on");
+            if (!"true".equals(on) && !"false".equals(on)) {
+                Responses.text(ctx, 400, "on must be true or false");
+                return;
+            }
+            refuseWebsockets = on.equals("true");
+            if (refuseWebsockets) hub.dropAll();
             Responses.empty(ctx, 200);
         });
         cfg.routes.post("/__sim/crash", ctx -> {
