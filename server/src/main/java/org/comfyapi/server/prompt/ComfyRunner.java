@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -50,6 +51,8 @@ public final class ComfyRunner {
     private static final Duration POSTED_SETTLE = Duration.ofSeconds(5);
     private static final Duration POSTED_POLL = Duration.ofMillis(50);
     private final Map<String, String> running = new ConcurrentHashMap<>();
+    /** ComfyUI prompts we were asked to stop: told again each second while they have not ended. */
+    private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
     private final Map<String, String> requestIds = Collections.synchronizedMap(
             new LinkedHashMap<>(256, 0.75f, false) {
                 @Override
@@ -96,6 +99,7 @@ public final class ComfyRunner {
             return await(requestId, comfyId, watch, deadline);
         } finally {
             running.remove(requestId);
+            cancelled.remove(comfyId);
             events.unwatch(comfyId);
         }
     }
@@ -144,6 +148,7 @@ public final class ComfyRunner {
             PromptOutcome outcome = watch.await(Math.min(HISTORY_POLL_MS, deadline.remainingMillis()));
             if (outcome == null && deadline.passed()) throw timedOut(requestId, comfyId, deadline);
             if (outcome == null) {
+                if (cancelled.contains(comfyId)) stopAgain(comfyId, watch);
                 Optional<String> lost = availability.lostBecause();
                 if (lost.isPresent()) {
                     outcome = new PromptOutcome.Lost(lost.get());
@@ -274,6 +279,20 @@ public final class ComfyRunner {
         return details;
     }
 
+    private void stopAgain(String comfyId, PromptWatch watch) {
+        try {
+            ComfyClient.QueueState queue = client.queueState();
+            if (queue.pending().contains(comfyId)) {
+                watch.finish(new PromptOutcome.Interrupted(JsonNodeFactory.instance.objectNode().put("prompt_id", comfyId)));
+                client.deleteFromQueue(comfyId);
+            } else if (queue.running().contains(comfyId)) {
+                client.interrupt(comfyId);
+            }
+        } catch (ComfyUnavailableException e) {
+            LOG.debug("could not tell ComfyUI again to stop a cancelled prompt", "prompt_id", comfyId, "error", e.getMessage());
+        }
+    }
+
     /** Our request id for a ComfyUI prompt id, for prompts run recently. */
     public Optional<String> requestIdOf(String comfyPromptId) {
         return Optional.ofNullable(requestIds.get(comfyPromptId));
@@ -300,10 +319,14 @@ public final class ComfyRunner {
         }
     }
 
-    /** Interrupts the ComfyUI prompt of a request, whether it is running or still queued. */
+    /**
+     * Interrupts the ComfyUI prompt of a request, whether it is running or still queued. An interrupt can
+     * reach ComfyUI before the prompt starts (ComfyUI then skips it), so the waiter tells it again until it ends.
+     */
     public boolean interrupt(String requestId) {
         String comfyId = running.get(requestId);
         if (comfyId == null) return false;
+        cancelled.add(comfyId);
         long settle = System.nanoTime() + POSTED_SETTLE.toNanos();
         while (comfyId.equals(running.get(requestId))) {
             ComfyClient.QueueState queue = client.queueState();

@@ -209,6 +209,8 @@ class QueueFleetEndToEndTest {
             ServerProcess owner = awaitOwner("blocker-" + i);
             ServerProcess other = servers.get((servers.indexOf(owner) + 1) % INSTANCES);
             assertThat(json(delete(other, "/prompt/blocker-" + i)).get("status").asText()).isEqualTo("interrupted");
+            int blocker = 0x0b0000 + i;
+            TestServer.await(() -> interruptedAt(owner, blocker), Duration.ofSeconds(20), "blocker-" + i + " interrupted at its owner's ComfyUI");
         }
         TestServer.await(() -> pending() == 0 && client.xlen(QUEUE) == 0, Duration.ofSeconds(30),
                 "the blockers and the cancelled job acknowledged and removed from the stream");
@@ -247,8 +249,12 @@ class QueueFleetEndToEndTest {
         for (int i = 0; i < jobs; i++) xadd("bulk-" + i, Graphs.fault("slow", 200, i), "/bulk");
         ServerProcess victim = servers.getLast();
         String victimConsumer = "-" + victim.process.pid() + "-";
-        TestServer.await(() -> hooks.all(r -> r.path().equals("/bulk")).size() >= 10 && runningOn(victimConsumer) > 0,
-                Duration.ofSeconds(60), "the victim running a job after ten deliveries");
+        try {
+            TestServer.await(() -> hooks.all(r -> r.path().equals("/bulk")).size() >= 10 && runningOn(victimConsumer) > 0,
+                    Duration.ofSeconds(60), "the victim running a job after ten deliveries");
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; " + fleetState(), e);
+        }
 
         victim.process.descendants().forEach(ProcessHandle::destroyForcibly);
         victim.process.destroyForcibly();
@@ -317,6 +323,23 @@ class QueueFleetEndToEndTest {
             ends.add(messages.isEmpty() ? "none" : messages.get(messages.size() - 1).path(0).asText());
         }
         return ends;
+    }
+
+    /** What each instance is doing, for a failure message: alive, its jobs in the group, its ComfyUI's queue. */
+    private static String fleetState() {
+        StringBuilder state = new StringBuilder("bulk deliveries " + hooks.all(r -> r.path().equals("/bulk")).size());
+        for (ServerProcess server : servers) {
+            state.append("; instance ").append(servers.indexOf(server)).append(server.process.isAlive() ? " alive" : " dead")
+                    .append(", pending ").append(runningOn("-" + server.process.pid() + "-"));
+            try {
+                state.append(", comfy queue ").append(http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + comfyPorts.get(server) + "/queue")).timeout(Duration.ofSeconds(5)).build(),
+                        HttpResponse.BodyHandlers.ofString()).body());
+            } catch (Exception e) {
+                state.append(", comfy queue unreadable: ").append(e);
+            }
+        }
+        return state.toString();
     }
 
     private static boolean interruptedAt(ServerProcess server, int color) {
