@@ -8,30 +8,22 @@ import org.comfyapi.server.job.JobRegistry;
 import org.comfyapi.server.job.JobStatus;
 import org.comfyapi.server.job.Progress;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
 /**
  * 8. Jobs: GET /prompt/&lt;id&gt; beside GET /health; N concurrent SSE subscribers on one running job (added server
- * RSS, fan-out delay: how much later each subscriber gets a progress event than the first one to get it, beside
+ * RSS, fan-out delay: how much later each subscriber gets a progress event than the first one to get it, and server CPU per event and subscriber, beside
  * the same with a few subscribers); the heap that 10,000 finished jobs hold (a registry in this JVM, beside the
  * heap before them).
  */
@@ -51,9 +43,10 @@ final class Jobs implements BenchMain.Section {
              Child server = env.startServer(sim)) {
             statusLatency(server, table, o.pick(5_000, 200));
             int steps = o.pick(100, 25);
-            fanOut(server, o.pick(1_000, 50), steps);  // warm-up: the first streams run the write path cold (JIT)
+            int subscribers = o.pick(1_000, 50);
+            fanOut(server, subscribers, steps);  // warm-up: the first streams run the write path cold (JIT)
             FanOut few = fanOut(server, o.pick(10, 4), steps);
-            FanOut many = fanOut(server, o.pick(1_000, 50), steps);
+            FanOut many = fanOut(server, subscribers, steps);
             table.row("8", String.format("SSE: %d subscribers on one running job (%d progress events): added server RSS",
                             many.subscribers, steps),
                     Table.mb(many.addedRssKb), Table.mb(few.addedRssKb) + " with " + few.subscribers,
@@ -62,9 +55,52 @@ final class Jobs implements BenchMain.Section {
                             many.subscribers),
                     Table.ms(many.delay.p99()), Table.ms(few.delay.p99()) + " with " + few.subscribers,
                     verdict(many.delay.p99() <= 50, o), "<= 50 ms");
+            table.row("8", "SSE: server CPU per event per subscriber / client reader thread CPU per event per subscriber",
+                    micros(many.cpuPerEvent()) + " / " + micros(many.readerCpuPerEvent()),
+                    micros(few.cpuPerEvent()) + " / " + micros(few.readerCpuPerEvent()) + " with " + few.subscribers, "", "");
             table.row("8", "SSE: events each subscriber got / progress events skipped for slow reading",
                     many.eventsPerSubscriber + " / " + many.skipped, few.eventsPerSubscriber + " / " + few.skipped, "", "");
+            if (o.fanoutBaselineJar() != null) fanOutBeforeAfter(env, sim, server, subscribers, steps, table);
         }
+    }
+
+    /** The same fan-out through an earlier build (--fanout-baseline-jar) and through ours, alternating rounds. */
+    private static void fanOutBeforeAfter(BenchMain.Env env, Child sim, Child ours, int subscribers, int steps,
+                                          Table table) throws Exception {
+        Options o = env.o;
+        try (Child before = env.startServer(o.fanoutBaselineJar(), sim)) {
+            fanOut(before, subscribers, steps);  // warm-up, as ours had
+            List<Double> beforeDelays = new ArrayList<>();
+            List<Double> oursDelays = new ArrayList<>();
+            double beforeCpu = 0;
+            double oursCpu = 0;
+            List<String> rounds = new ArrayList<>();
+            int n = o.pick(3, 1);
+            for (int r = 0; r < n; r++) {
+                String load = BenchMain.loadAverage().split(" ")[0];
+                FanOut b = fanOut(before, subscribers, steps);
+                FanOut a = fanOut(ours, subscribers, steps);
+                beforeDelays.addAll(b.delays);
+                oursDelays.addAll(a.delays);
+                beforeCpu += b.cpuPerEvent() / n;
+                oursCpu += a.cpuPerEvent() / n;
+                rounds.add(String.format("%.0f/%.0f ms (load %s)", a.delay.p99(), b.delay.p99(), load));
+            }
+            Stats a = Stats.of(oursDelays);
+            Stats b = Stats.of(beforeDelays);
+            String what = String.format("SSE: %d subscribers, %d rounds alternating, ours vs --fanout-baseline-jar %s",
+                    subscribers, n, o.fanoutBaselineJar().getFileName());
+            table.row("8", what + ": fan-out delay p99", Table.ms(a.p99()), Table.ms(b.p99()) + " before",
+                    "per round ours/before: " + String.join(", ", rounds), "<= 50 ms");
+            table.row("8", what + ": fan-out delay p50", Table.ms(a.p50()), Table.ms(b.p50()) + " before",
+                    Table.signedMs(a.p50() - b.p50()), "");
+            table.row("8", what + ": server CPU per event per subscriber", micros(oursCpu), micros(beforeCpu) + " before",
+                    Table.ratio(oursCpu / beforeCpu), "");
+        }
+    }
+
+    private static String micros(double v) {
+        return Double.isNaN(v) ? "n/a" : String.format("%.1f µs", v);
     }
 
     /** A sync 100 KB prompt through a build without the registry (--baseline-jar) and through ours, alternating. */
@@ -174,7 +210,16 @@ final class Jobs implements BenchMain.Section {
         return Clients.JSON.readTree(res.body());
     }
 
-    record FanOut(int subscribers, long addedRssKb, Stats delay, int eventsPerSubscriber, long skipped) {
+    record FanOut(int subscribers, int events, long addedRssKb, List<Double> delays, Stats delay,
+                  int eventsPerSubscriber, long skipped, long serverCpuMs, long readerCpuNanos) {
+        /** Server CPU while the job streamed, per progress event per subscriber, in µs. */
+        double cpuPerEvent() {
+            return serverCpuMs < 0 ? Double.NaN : serverCpuMs * 1000.0 / ((double) events * subscribers);
+        }
+
+        double readerCpuPerEvent() {
+            return readerCpuNanos / 1000.0 / ((double) events * subscribers);
+        }
     }
 
     /**
@@ -192,74 +237,34 @@ final class Jobs implements BenchMain.Section {
         post(server, job);
 
         long rssBefore = server.status("VmRSS");
-        Map<Integer, long[]> arrivals = new ConcurrentHashMap<>();
-        AtomicInteger received = new AtomicInteger();
-        AtomicInteger failed = new AtomicInteger();
-        CountDownLatch connected = new CountDownLatch(subscribers);
-        CountDownLatch done = new CountDownLatch(subscribers);
         URI events = URI.create(server.base() + "/prompt/" + measured + "/events");
-        for (int s = 0; s < subscribers; s++) {
-            int me = s;
-            Thread.ofVirtual().start(() -> {
-                // a plain socket per subscriber, read by its own virtual thread: the JDK HttpClient would read all
-                // 1,000 streams through its one selector thread and measure itself rather than the server
-                try (Socket socket = new Socket(events.getHost(), events.getPort())) {
-                    socket.getOutputStream().write(("GET " + events.getPath() + " HTTP/1.1\r\nHost: " + events.getHost()
-                            + "\r\nAccept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                    BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
-                            StandardCharsets.UTF_8));
-                    String status = in.readLine();
-                    if (status == null || !status.contains(" 200")) throw new IllegalStateException("answered " + status);
-                    connected.countDown();
-                    String event = null;
-                    for (String line; (line = in.readLine()) != null; ) {
-                        long now = System.nanoTime();
-                        if (line.startsWith("event: ")) {
-                            event = line.substring(7);
-                            if (TERMINAL.contains(event)) break;
-                        } else if (line.startsWith("data: ") && "progress".equals(event)) {
-                            arrivals.computeIfAbsent(valueOf(line), v -> new long[subscribers])[me] = now;
-                            received.incrementAndGet();
-                        }
-                    }
-                } catch (Exception e) {
-                    failed.incrementAndGet();
-                    connected.countDown();
-                } finally {
-                    done.countDown();
-                }
-            });
-        }
-        if (!connected.await(120, TimeUnit.SECONDS)) throw new IllegalStateException("subscribers did not connect");
-        long rssPeak = server.status("VmRSS");
-        delete(server, blocker);
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-        while (!done.await(20, TimeUnit.MILLISECONDS)) {
-            rssPeak = Math.max(rssPeak, server.status("VmRSS"));
-            if (System.nanoTime() > deadline) throw new IllegalStateException("the measured job did not finish");
-        }
-        if (failed.get() > 0) throw new IllegalStateException(failed.get() + " subscribers failed");
-        List<Double> delays = new ArrayList<>();
-        long skipped = 0;
-        for (long[] at : arrivals.values()) {
-            long first = Long.MAX_VALUE;
-            for (long t : at) if (t != 0) first = Math.min(first, t);
-            for (long t : at) {
-                if (t != 0) delays.add((t - first) / 1e6);
-                else skipped++;
+        try (SseSubscribers subs = new SseSubscribers(events, subscribers)) {
+            if (!subs.awaitConnected(120, TimeUnit.SECONDS)) throw new IllegalStateException("subscribers did not connect");
+            long rssPeak = server.status("VmRSS");
+            long cpuBefore = server.cpuMillis();
+            delete(server, blocker);
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+            while (!subs.awaitDone(20, TimeUnit.MILLISECONDS)) {
+                rssPeak = Math.max(rssPeak, server.status("VmRSS"));
+                if (System.nanoTime() > deadline) throw new IllegalStateException("the measured job did not finish");
             }
+            long cpuAfter = server.cpuMillis();
+            if (subs.failed() > 0) throw new IllegalStateException(subs.failed() + " subscribers failed");
+            List<Double> delays = new ArrayList<>();
+            long skipped = 0;
+            for (long[] at : subs.arrivals().values()) {
+                long first = Long.MAX_VALUE;
+                for (long t : at) if (t != 0) first = Math.min(first, t);
+                for (long t : at) {
+                    if (t != 0) delays.add((t - first) / 1e6);
+                    else skipped++;
+                }
+            }
+            subs.close();
+            return new FanOut(subscribers, steps, rssPeak - rssBefore, delays, Stats.of(delays),
+                    subs.received() / subscribers, skipped, cpuBefore < 0 ? -1 : cpuAfter - cpuBefore,
+                    subs.readerCpuNanos());
         }
-        return new FanOut(subscribers, rssPeak - rssBefore, Stats.of(delays), received.get() / subscribers, skipped);
-    }
-
-    private static final List<String> TERMINAL = List.of("completed", "failed", "interrupted", "timed_out");
-
-    /** The {@code value} of a progress event's data line, without a JSON parser in the timed loop. */
-    private static int valueOf(String dataLine) {
-        int at = dataLine.indexOf("\"value\":") + 8;
-        int end = at;
-        while (end < dataLine.length() && Character.isDigit(dataLine.charAt(end))) end++;
-        return Integer.parseInt(dataLine.substring(at, end));
     }
 
     private static void delete(Child server, String id) throws Exception {

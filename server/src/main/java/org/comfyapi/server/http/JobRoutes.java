@@ -13,7 +13,6 @@ import org.comfyapi.server.log.Log;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,22 +47,18 @@ public final class JobRoutes {
             ctx.res().setContentType("text/event-stream;charset=utf-8");
             ctx.res().setHeader("Cache-Control", "no-cache");
             ctx.res().setHeader("X-Accel-Buffering", "no");
-            OutputStream out = ctx.res().getOutputStream();
-            List<JobEvent> backlog = new ArrayList<>();
-            JobEvent event;
-            while ((event = sub.next(keepAlive)) != null) {
-                // whatever else queued up meanwhile goes out with it, in one flush
-                backlog.add(event);
-                sub.drainTo(backlog);
+            SseStream out = new SseStream(ctx.res().getOutputStream());
+            List<JobEvent> batch = new ArrayList<>();
+            // whatever queued up while the last batch was written goes out together, in one write
+            while (sub.take(keepAlive, batch)) {
                 try {
-                    for (JobEvent e : backlog) out.write(e.frame());
-                    out.flush();
+                    out.send(batch);
                 } catch (IOException e) {
                     LOG.debug("event stream closed by the client", "request_id", id);
                     return;
                 }
-                if (backlog.getLast().isTerminal()) return;
-                backlog.clear();
+                if (batch.getLast().isTerminal()) return;
+                batch.clear();
             }
         }
     }

@@ -71,6 +71,30 @@ public final class JobSubscription implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits like {@link #next} and then moves every queued event into {@code into} at once (one lock for the
+     * lot, for a writer that puts them on the wire together); adds {@link JobEvent#KEEP_ALIVE} when nothing came
+     * within {@code wait}. False, with nothing added, when the stream is over.
+     */
+    public boolean take(Duration wait, List<JobEvent> into) throws InterruptedException {
+        long nanos = wait.toNanos();
+        lock.lock();
+        try {
+            while (queue.isEmpty()) {
+                if (ended || closed) return false;
+                if (nanos <= 0) {
+                    into.add(JobEvent.KEEP_ALIVE);
+                    return true;
+                }
+                nanos = ready.awaitNanos(nanos);
+            }
+            for (JobEvent e; (e = queue.poll()) != null; ) into.add(e);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Moves the events already queued (none when the queue is empty) into {@code into}, without waiting. */
     public void drainTo(List<JobEvent> into) {
         lock.lock();
