@@ -2,6 +2,7 @@ package org.comfyapi.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.management.OperatingSystemMXBean;
 import org.comfyapi.server.config.JobRetention;
 import org.comfyapi.server.job.JobOutput;
 import org.comfyapi.server.job.JobRegistry;
@@ -28,6 +29,9 @@ import java.util.function.IntFunction;
  * heap before them).
  */
 final class Jobs implements BenchMain.Section {
+    private static final OperatingSystemMXBean CLIENT =
+            (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
     @Override
     public String id() {
         return "8";
@@ -55,11 +59,17 @@ final class Jobs implements BenchMain.Section {
                             many.subscribers),
                     Table.ms(many.delay.p99()), Table.ms(few.delay.p99()) + " with " + few.subscribers,
                     verdict(many.delay.p99() <= 50, o), "<= 50 ms");
-            table.row("8", "SSE: server CPU per event per subscriber / client reader thread CPU per event per subscriber",
-                    micros(many.cpuPerEvent()) + " / " + micros(many.readerCpuPerEvent()),
-                    micros(few.cpuPerEvent()) + " / " + micros(few.readerCpuPerEvent()) + " with " + few.subscribers, "", "");
+            table.row("8", "SSE: CPU per event per subscriber, server / client JVM (one selector thread reads all streams)",
+                    micros(many.cpuPerEvent()) + " / " + micros(many.clientCpuPerEvent()),
+                    micros(few.cpuPerEvent()) + " / " + micros(few.clientCpuPerEvent()) + " with " + few.subscribers, "", "");
             table.row("8", "SSE: events each subscriber got / progress events skipped for slow reading",
                     many.eventsPerSubscriber + " / " + many.skipped, few.eventsPerSubscriber + " / " + few.skipped, "", "");
+            FanOut threads = fanOut(server, subscribers, steps, false);
+            table.row("8", String.format("SSE: fan-out delay p99, %d subscribers, read by one virtual thread each "
+                            + "(the client before) vs one selector thread: client JVM CPU per event per subscriber "
+                            + "in brackets", subscribers),
+                    Table.ms(threads.delay.p99()) + " (" + micros(threads.clientCpuPerEvent()) + ")",
+                    Table.ms(many.delay.p99()) + " (" + micros(many.clientCpuPerEvent()) + ") one thread", "", "");
             if (o.fanoutBaselineJar() != null) fanOutBeforeAfter(env, sim, server, subscribers, steps, table);
         }
     }
@@ -211,14 +221,15 @@ final class Jobs implements BenchMain.Section {
     }
 
     record FanOut(int subscribers, int events, long addedRssKb, List<Double> delays, Stats delay,
-                  int eventsPerSubscriber, long skipped, long serverCpuMs, long readerCpuNanos) {
+                  int eventsPerSubscriber, long skipped, long serverCpuMs, long clientCpuNanos) {
         /** Server CPU while the job streamed, per progress event per subscriber, in µs. */
         double cpuPerEvent() {
             return serverCpuMs < 0 ? Double.NaN : serverCpuMs * 1000.0 / ((double) events * subscribers);
         }
 
-        double readerCpuPerEvent() {
-            return readerCpuNanos / 1000.0 / ((double) events * subscribers);
+        /** CPU of this (the client) JVM while the job streamed, per progress event per subscriber, in µs. */
+        double clientCpuPerEvent() {
+            return clientCpuNanos / 1000.0 / ((double) events * subscribers);
         }
     }
 
@@ -227,6 +238,10 @@ final class Jobs implements BenchMain.Section {
      * subscriber notes when each progress event arrives.
      */
     private static FanOut fanOut(Child server, int subscribers, int steps) throws Exception {
+        return fanOut(server, subscribers, steps, true);
+    }
+
+    private static FanOut fanOut(Child server, int subscribers, int steps, boolean oneReaderThread) throws Exception {
         String blocker = "bench-blocker-" + UUID.randomUUID();
         String measured = "bench-fanout-" + UUID.randomUUID();
         ObjectNode block = Clients.JSON.createObjectNode().put("id", blocker).put("async", true);
@@ -238,10 +253,11 @@ final class Jobs implements BenchMain.Section {
 
         long rssBefore = server.status("VmRSS");
         URI events = URI.create(server.base() + "/prompt/" + measured + "/events");
-        try (SseSubscribers subs = new SseSubscribers(events, subscribers)) {
+        try (SseSubscribers subs = new SseSubscribers(events, subscribers, oneReaderThread)) {
             if (!subs.awaitConnected(120, TimeUnit.SECONDS)) throw new IllegalStateException("subscribers did not connect");
             long rssPeak = server.status("VmRSS");
             long cpuBefore = server.cpuMillis();
+            long clientCpuBefore = CLIENT.getProcessCpuTime();
             delete(server, blocker);
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
             while (!subs.awaitDone(20, TimeUnit.MILLISECONDS)) {
@@ -249,6 +265,7 @@ final class Jobs implements BenchMain.Section {
                 if (System.nanoTime() > deadline) throw new IllegalStateException("the measured job did not finish");
             }
             long cpuAfter = server.cpuMillis();
+            long clientCpu = CLIENT.getProcessCpuTime() - clientCpuBefore;
             if (subs.failed() > 0) throw new IllegalStateException(subs.failed() + " subscribers failed");
             List<Double> delays = new ArrayList<>();
             long skipped = 0;
@@ -263,7 +280,7 @@ final class Jobs implements BenchMain.Section {
             subs.close();
             return new FanOut(subscribers, steps, rssPeak - rssBefore, delays, Stats.of(delays),
                     subs.received() / subscribers, skipped, cpuBefore < 0 ? -1 : cpuAfter - cpuBefore,
-                    subs.readerCpuNanos());
+                    clientCpu);
         }
     }
 

@@ -1,7 +1,6 @@
 package org.comfyapi.bench;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -18,10 +17,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * N subscribers to one job's event stream, each on its own connection, all read by one selector thread that
- * notes when each progress event reaches each connection. One thread (rather than one blocking reader per
- * connection) keeps the client's share of the 2 cores small, so the delays measured are mostly the server's.
- * Every frame that one read() returns gets the time of that read.
+ * N subscribers to one job's event stream, each on its own connection, noting when each progress event reaches
+ * each connection. Read either by one selector thread, which keeps the client's share of the 2 cores small so
+ * that the delays measured are mostly the server's, or (for comparison) by one blocking virtual thread per
+ * connection, as a naive client would. Every frame that one read() returns gets the time of that read.
  */
 final class SseSubscribers implements AutoCloseable {
     private static final List<String> TERMINAL = List.of("completed", "failed", "interrupted", "timed_out");
@@ -29,15 +28,15 @@ final class SseSubscribers implements AutoCloseable {
     private final int count;
     private final Selector selector;
     private final Thread reader;
+    private final List<SocketChannel> channels = new ArrayList<>();
     private final Map<Integer, long[]> arrivals = new ConcurrentHashMap<>();
     private final CountDownLatch connected;
     private final CountDownLatch done;
     private final AtomicInteger failed = new AtomicInteger();
     private final AtomicInteger received = new AtomicInteger();
-    private volatile long readerCpuNanos;
 
-    /** Connects {@code count} subscribers to {@code events} and starts reading them. */
-    SseSubscribers(URI events, int count) throws IOException {
+    /** Connects {@code count} subscribers to {@code events} and starts reading them, on one thread or one each. */
+    SseSubscribers(URI events, int count, boolean oneThread) throws IOException {
         this.count = count;
         this.connected = new CountDownLatch(count);
         this.done = new CountDownLatch(count);
@@ -47,11 +46,17 @@ final class SseSubscribers implements AutoCloseable {
         InetSocketAddress address = new InetSocketAddress(events.getHost(), events.getPort());
         for (int i = 0; i < count; i++) {
             SocketChannel channel = SocketChannel.open(address);
+            channels.add(channel);
             channel.write(ByteBuffer.wrap(request));
-            channel.configureBlocking(false);
-            channel.register(selector, SelectionKey.OP_READ, new Stream(i));
+            Stream stream = new Stream(i);
+            if (oneThread) {
+                channel.configureBlocking(false);
+                channel.register(selector, SelectionKey.OP_READ, stream);
+            } else {
+                Thread.ofVirtual().start(() -> readBlocking(channel, stream));
+            }
         }
-        reader = Thread.ofPlatform().name("sse-subscribers").start(this::readAll);
+        reader = oneThread ? Thread.ofPlatform().name("sse-subscribers").start(this::readAll) : null;
     }
 
     /** True once every subscriber got its response's status line (or failed). */
@@ -78,74 +83,94 @@ final class SseSubscribers implements AutoCloseable {
         return arrivals;
     }
 
-    /** CPU time of the reading thread, once it has finished. */
-    long readerCpuNanos() {
-        return readerCpuNanos;
-    }
-
     @Override
     public void close() throws IOException {
         if (!selector.isOpen()) return;
-        reader.interrupt();
-        selector.wakeup();
-        try {
-            reader.join(TimeUnit.SECONDS.toMillis(10));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (reader != null) {
+            reader.interrupt();
+            selector.wakeup();
+            try {
+                reader.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
-        for (SelectionKey key : new ArrayList<>(selector.keys())) key.channel().close();
         selector.close();
+        for (SocketChannel channel : channels) channel.close();
     }
 
     private void readAll() {
         ByteBuffer buffer = ByteBuffer.allocateDirect(64 * 1024);
         try {
             while (done.getCount() > 0 && !Thread.currentThread().isInterrupted()) {
-                selector.select(1_000);
-                for (SelectionKey key : selector.selectedKeys()) {
-                    Stream stream = (Stream) key.attachment();
-                    SocketChannel channel = (SocketChannel) key.channel();
-                    buffer.clear();
-                    int n;
-                    try {
-                        n = channel.read(buffer);
-                    } catch (IOException e) {
-                        n = -1;
-                    }
-                    long now = System.nanoTime();
-                    if (n > 0) {
-                        buffer.flip();
-                        stream.take(buffer, now);
-                    }
-                    if (n < 0 || stream.over) {
-                        if (!stream.terminal) stream.fail();
-                        stream.finish();
-                        key.cancel();
-                        channel.close();
-                    }
-                }
-                selector.selectedKeys().clear();
+                selector.select(key -> read(key, buffer), 1_000);
             }
         } catch (IOException e) {
             while (done.getCount() > 0) {
                 failed.incrementAndGet();
                 done.countDown();
             }
-        } finally {
-            readerCpuNanos = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         }
     }
 
-    /** One connection: its partial line and where it is in the response. */
+    private void readBlocking(SocketChannel channel, Stream stream) {
+        ByteBuffer buffer = ByteBuffer.allocate(8 * 1024);
+        try (channel) {
+            while (!stream.over) {
+                buffer.clear();
+                int n = channel.read(buffer);
+                long now = System.nanoTime();
+                if (n < 0) break;
+                buffer.flip();
+                stream.take(buffer, now);
+            }
+        } catch (IOException e) {
+            // counted as a failure below unless the terminal event came first
+        }
+        if (!stream.terminal) stream.fail();
+        stream.finish();
+    }
+
+    private void read(SelectionKey key, ByteBuffer buffer) {
+        Stream stream = (Stream) key.attachment();
+        SocketChannel channel = (SocketChannel) key.channel();
+        buffer.clear();
+        int n;
+        try {
+            n = channel.read(buffer);
+        } catch (IOException e) {
+            n = -1;
+        }
+        long now = System.nanoTime();
+        if (n > 0) {
+            buffer.flip();
+            stream.take(buffer, now);
+        }
+        if (n < 0 || stream.over) {
+            if (!stream.terminal) stream.fail();
+            stream.finish();
+            key.cancel();
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // the stream is over either way
+            }
+        }
+    }
+
+    /**
+     * One connection: its partial line and where it is in the response. Lines are matched as bytes, so the
+     * reading thread allocates nothing per frame but the arrivals row of a new progress value.
+     */
     private final class Stream {
         final int index;
         final byte[] line = new byte[8 * 1024];
         int length;
         boolean statusSeen;
+        boolean progress;
         boolean terminal;
         boolean over;
         boolean finished;
-        String event;
 
         Stream(int index) {
             this.index = index;
@@ -165,21 +190,48 @@ final class SseSubscribers implements AutoCloseable {
 
         private void line(long now) {
             int end = length > 0 && line[length - 1] == '\r' ? length - 1 : length;
-            String text = new String(line, 0, end, StandardCharsets.ISO_8859_1);
             if (!statusSeen) {
                 statusSeen = true;
                 connected.countDown();
-                if (!text.contains(" 200")) over = true;
-            } else if (text.startsWith("event: ")) {
-                event = text.substring(7);
-                if (TERMINAL.contains(event)) {
+                if (!new String(line, 0, end, StandardCharsets.ISO_8859_1).contains(" 200")) over = true;
+            } else if (startsWith(EVENT, end)) {
+                progress = matches(PROGRESS, EVENT.length, end);
+                if (!progress && TERMINAL.contains(new String(line, EVENT.length, end - EVENT.length,
+                        StandardCharsets.ISO_8859_1))) {
                     terminal = true;
                     over = true;
                 }
-            } else if (text.startsWith("data: ") && "progress".equals(event)) {
-                arrivals.computeIfAbsent(valueOf(text), v -> new long[count])[index] = now;
+            } else if (progress && startsWith(DATA, end)) {
+                int value = value(end);
+                long[] row = arrivals.get(value);
+                if (row == null) row = arrivals.computeIfAbsent(value, v -> new long[count]);
+                row[index] = now;
                 received.incrementAndGet();
             }
+        }
+
+        private boolean startsWith(byte[] prefix, int end) {
+            return end >= prefix.length && matches(prefix, 0, prefix.length);
+        }
+
+        private boolean matches(byte[] text, int from, int end) {
+            if (end - from != text.length) return false;
+            for (int i = 0; i < text.length; i++) if (line[from + i] != text[i]) return false;
+            return true;
+        }
+
+        /** The {@code "value":N} of a progress event's data line. */
+        private int value(int end) {
+            for (int at = DATA.length; at + VALUE.length <= end; at++) {
+                if (matches(VALUE, at, at + VALUE.length)) {
+                    int n = 0;
+                    for (int i = at + VALUE.length; i < end && line[i] >= '0' && line[i] <= '9'; i++) {
+                        n = n * 10 + (line[i] - '0');
+                    }
+                    return n;
+                }
+            }
+            throw new IllegalStateException("progress event without a value");
         }
 
         void fail() {
@@ -197,11 +249,8 @@ final class SseSubscribers implements AutoCloseable {
         }
     }
 
-    /** The {@code value} of a progress event's data line, without a JSON parser in the timed loop. */
-    private static int valueOf(String dataLine) {
-        int at = dataLine.indexOf("\"value\":") + 8;
-        int end = at;
-        while (end < dataLine.length() && Character.isDigit(dataLine.charAt(end))) end++;
-        return Integer.parseInt(dataLine.substring(at, end));
-    }
+    private static final byte[] EVENT = "event: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PROGRESS = "progress".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] VALUE = "\"value\":".getBytes(StandardCharsets.US_ASCII);
 }
