@@ -26,11 +26,11 @@ public final class JobRoutes {
     private static final int STREAM_BUFFER = 8 * 1024;
 
     private final JobRegistry jobs;
-    private final Duration keepAlive;
+    private final KeepAlives keepAlives;
 
     public JobRoutes(JobRegistry jobs, Duration keepAlive) {
         this.jobs = jobs;
-        this.keepAlive = keepAlive;
+        this.keepAlives = new KeepAlives(keepAlive);
     }
 
     public void status(Context ctx) {
@@ -49,16 +49,21 @@ public final class JobRoutes {
             ctx.res().setHeader("X-Accel-Buffering", "no");
             SseStream out = new SseStream(ctx.res().getOutputStream());
             List<JobEvent> batch = new ArrayList<>();
-            // whatever queued up while the last batch was written goes out together, in one write
-            while (sub.take(keepAlive, batch)) {
-                try {
-                    out.send(batch);
-                } catch (IOException e) {
-                    LOG.debug("event stream closed by the client", "request_id", id);
-                    return;
+            keepAlives.add(sub);
+            try {
+                // whatever queued up while the last batch was written goes out together, in one write
+                while (sub.take(batch)) {
+                    try {
+                        out.send(batch);
+                    } catch (IOException e) {
+                        LOG.debug("event stream closed by the client", "request_id", id);
+                        return;
+                    }
+                    if (batch.getLast().isTerminal()) return;
+                    batch.clear();
                 }
-                if (batch.getLast().isTerminal()) return;
-                batch.clear();
+            } finally {
+                keepAlives.remove(sub);
             }
         }
     }
