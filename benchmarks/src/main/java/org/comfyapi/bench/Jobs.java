@@ -18,6 +18,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
@@ -242,6 +244,18 @@ final class Jobs implements BenchMain.Section {
     }
 
     private static FanOut fanOut(Child server, int subscribers, int steps, boolean oneReaderThread) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            FanOut result = tryFanOut(server, subscribers, steps, oneReaderThread);
+            if (result != null) return result;
+            if (attempt == 3) throw new IllegalStateException("the blocker job did not hold ComfyUI in 3 attempts");
+        }
+    }
+
+    /**
+     * Null when the measured job started before every subscriber was connected: ComfyUI's interrupt is a flag
+     * that a node checks, and one left over from the last round's DELETE can end the next blocker at once.
+     */
+    private static FanOut tryFanOut(Child server, int subscribers, int steps, boolean oneReaderThread) throws Exception {
         String blocker = "bench-blocker-" + UUID.randomUUID();
         String measured = "bench-fanout-" + UUID.randomUUID();
         ObjectNode block = Clients.JSON.createObjectNode().put("id", blocker).put("async", true);
@@ -250,11 +264,18 @@ final class Jobs implements BenchMain.Section {
         ObjectNode job = Clients.JSON.createObjectNode().put("id", measured).put("async", true);
         job.set("prompt", txt2img(steps, (long) (Math.random() * 1e9)));
         post(server, job);
+        awaitHanging(server, blocker);
 
         long rssBefore = server.status("VmRSS");
         URI events = URI.create(server.base() + "/prompt/" + measured + "/events");
         try (SseSubscribers subs = new SseSubscribers(events, subscribers, oneReaderThread)) {
             if (!subs.awaitConnected(120, TimeUnit.SECONDS)) throw new IllegalStateException("subscribers did not connect");
+            if (!"queued".equals(status(server, measured).path("status").asText())) {
+                System.err.println("[bench] fan-out: the measured job started before all subscribers connected; again");
+                delete(server, blocker);
+                delete(server, measured);
+                return null;
+            }
             long rssPeak = server.status("VmRSS");
             long cpuBefore = server.cpuMillis();
             long clientCpuBefore = CLIENT.getProcessCpuTime();
@@ -278,10 +299,44 @@ final class Jobs implements BenchMain.Section {
                 }
             }
             subs.close();
+            if (skipped > 0) System.err.println("[bench] fan-out: " + missed(subs.arrivals(), subscribers));
             return new FanOut(subscribers, steps, rssPeak - rssBefore, delays, Stats.of(delays),
                     subs.received() / subscribers, skipped, cpuBefore < 0 ? -1 : cpuAfter - cpuBefore,
                     clientCpu);
         }
+    }
+
+    /** Waits until the blocker runs its hang node (node 2), so that the job behind it stays queued. */
+    private static void awaitHanging(Child server, String blocker) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            JsonNode state = status(server, blocker);
+            String status = state.path("status").asText();
+            if (status.equals("running") && state.path("progress").path("node").asText().equals("2")) return;
+            if (!status.equals("queued") && !status.equals("running")) return;  // ended early: tryFanOut notices
+            Thread.sleep(5);  // polling a state this process cannot be told about, with a deadline
+        }
+        throw new IllegalStateException("the blocker job did not start within 60 s");
+    }
+
+    private static JsonNode status(Child server, String id) throws Exception {
+        HttpResponse<String> res = Clients.HTTP.send(HttpRequest.newBuilder(URI.create(server.base() + "/prompt/" + id))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        return Clients.JSON.readTree(res.body());
+    }
+
+    /** Which subscribers missed which progress values, in short. */
+    private static String missed(Map<Integer, long[]> arrivals, int subscribers) {
+        Map<Integer, List<Integer>> bySubscriber = new TreeMap<>();
+        for (Map.Entry<Integer, long[]> e : new TreeMap<>(arrivals).entrySet()) {
+            for (int s = 0; s < subscribers; s++) {
+                if (e.getValue()[s] == 0) bySubscriber.computeIfAbsent(s, k -> new ArrayList<>()).add(e.getKey());
+            }
+        }
+        StringBuilder out = new StringBuilder(bySubscriber.size() + " subscribers missed progress events;");
+        bySubscriber.entrySet().stream().limit(5).forEach(e -> out.append(" #").append(e.getKey()).append(": ")
+                .append(e.getValue()));
+        return out.toString();
     }
 
     private static void delete(Child server, String id) throws Exception {
