@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Keep-alives for every open event stream from one timer. A timed wait per stream would arm and cancel a timer
  * for each event each subscriber takes, which at a thousand subscribers costs more than writing the event.
- * An idle stream gets a keep-alive after {@code interval} to 1.25 x {@code interval} of silence.
+ * An idle stream gets a keep-alive after {@code interval} to 1.1 x {@code interval} of silence.
  */
 final class KeepAlives {
     private final Duration interval;
@@ -36,7 +36,7 @@ final class KeepAlives {
         if (timer != null) return;
         ScheduledExecutorService t = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("sse-keep-alive").daemon().factory());
-        long period = Math.max(1, interval.toMillis() / 4);
+        long period = Math.max(1, interval.toMillis() / 10);
         t.scheduleAtFixedRate(this::tick, period, period, TimeUnit.MILLISECONDS);
         timer = t;
     }
