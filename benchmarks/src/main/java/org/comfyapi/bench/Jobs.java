@@ -61,6 +61,10 @@ final class Jobs implements BenchMain.Section {
                             many.subscribers),
                     Table.ms(many.delay.p99()), Table.ms(few.delay.p99()) + " with " + few.subscribers,
                     verdict(many.delay.p99() <= 50, o), "<= 50 ms");
+            table.row("8", String.format("SSE: time from the first to the last of %d subscribers to get an event: "
+                            + "median event / worst event", many.subscribers),
+                    Table.ms(many.spreads.p50()) + " / " + Table.ms(many.spreads.p(100)),
+                    Table.ms(few.spreads.p50()) + " / " + Table.ms(few.spreads.p(100)) + " with " + few.subscribers, "", "");
             table.row("8", "SSE: CPU per event per subscriber, server / client JVM (one selector thread reads all streams)",
                     micros(many.cpuPerEvent()) + " / " + micros(many.clientCpuPerEvent()),
                     micros(few.cpuPerEvent()) + " / " + micros(few.clientCpuPerEvent()) + " with " + few.subscribers, "", "");
@@ -84,6 +88,8 @@ final class Jobs implements BenchMain.Section {
             fanOut(before, subscribers, steps);  // warm-up, as ours had
             List<Double> beforeDelays = new ArrayList<>();
             List<Double> oursDelays = new ArrayList<>();
+            List<Double> beforeSpreads = new ArrayList<>();
+            List<Double> oursSpreads = new ArrayList<>();
             double beforeCpu = 0;
             double oursCpu = 0;
             List<String> rounds = new ArrayList<>();
@@ -94,6 +100,8 @@ final class Jobs implements BenchMain.Section {
                 FanOut a = fanOut(ours, subscribers, steps);
                 beforeDelays.addAll(b.delays);
                 oursDelays.addAll(a.delays);
+                for (double v : b.spreads.sorted()) beforeSpreads.add(v);
+                for (double v : a.spreads.sorted()) oursSpreads.add(v);
                 beforeCpu += b.cpuPerEvent() / n;
                 oursCpu += a.cpuPerEvent() / n;
                 rounds.add(String.format("%.0f/%.0f ms (load %s)", a.delay.p99(), b.delay.p99(), load));
@@ -106,6 +114,10 @@ final class Jobs implements BenchMain.Section {
                     "per round ours/before: " + String.join(", ", rounds), "<= 50 ms");
             table.row("8", what + ": fan-out delay p50", Table.ms(a.p50()), Table.ms(b.p50()) + " before",
                     Table.signedMs(a.p50() - b.p50()), "");
+            Stats as = Stats.of(oursSpreads);
+            Stats bs = Stats.of(beforeSpreads);
+            table.row("8", what + ": first to last subscriber, median event", Table.ms(as.p50()),
+                    Table.ms(bs.p50()) + " before", Table.signedMs(as.p50() - bs.p50()), "");
             table.row("8", what + ": server CPU per event per subscriber", micros(oursCpu), micros(beforeCpu) + " before",
                     Table.ratio(oursCpu / beforeCpu), "");
         }
@@ -222,7 +234,8 @@ final class Jobs implements BenchMain.Section {
         return Clients.JSON.readTree(res.body());
     }
 
-    record FanOut(int subscribers, int events, long addedRssKb, List<Double> delays, Stats delay,
+    /** @param spreads for each event, how much later than the first subscriber the last one got it (ms) */
+    record FanOut(int subscribers, int events, long addedRssKb, List<Double> delays, Stats delay, Stats spreads,
                   int eventsPerSubscriber, long skipped, long serverCpuMs, long clientCpuNanos) {
         /** Server CPU while the job streamed, per progress event per subscriber, in µs. */
         double cpuPerEvent() {
@@ -289,10 +302,17 @@ final class Jobs implements BenchMain.Section {
             long clientCpu = CLIENT.getProcessCpuTime() - clientCpuBefore;
             if (subs.failed() > 0) throw new IllegalStateException(subs.failed() + " subscribers failed");
             List<Double> delays = new ArrayList<>();
+            List<Double> spreads = new ArrayList<>();
             long skipped = 0;
             for (long[] at : subs.arrivals().values()) {
                 long first = Long.MAX_VALUE;
-                for (long t : at) if (t != 0) first = Math.min(first, t);
+                long last = Long.MIN_VALUE;
+                for (long t : at) {
+                    if (t == 0) continue;
+                    first = Math.min(first, t);
+                    last = Math.max(last, t);
+                }
+                spreads.add((last - first) / 1e6);
                 for (long t : at) {
                     if (t != 0) delays.add((t - first) / 1e6);
                     else skipped++;
@@ -300,7 +320,7 @@ final class Jobs implements BenchMain.Section {
             }
             subs.close();
             if (skipped > 0) System.err.println("[bench] fan-out: " + missed(subs.arrivals(), subscribers));
-            return new FanOut(subscribers, steps, rssPeak - rssBefore, delays, Stats.of(delays),
+            return new FanOut(subscribers, steps, rssPeak - rssBefore, delays, Stats.of(delays), Stats.of(spreads),
                     subs.received() / subscribers, skipped, cpuBefore < 0 ? -1 : cpuAfter - cpuBefore,
                     clientCpu);
         }
