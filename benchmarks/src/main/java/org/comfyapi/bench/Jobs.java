@@ -264,20 +264,18 @@ final class Jobs implements BenchMain.Section {
         }
     }
 
-    /**
-     * Null when the measured job started before every subscriber was connected: ComfyUI's interrupt is a flag
-     * that a node checks, and one left over from the last round's DELETE can end the next blocker at once.
-     */
+    /** Null when the measured job started before every subscriber was connected (the blocker ended early). */
     private static FanOut tryFanOut(Child server, int subscribers, int steps, boolean oneReaderThread) throws Exception {
         String blocker = "bench-blocker-" + UUID.randomUUID();
         String measured = "bench-fanout-" + UUID.randomUUID();
         ObjectNode block = Clients.JSON.createObjectNode().put("id", blocker).put("async", true);
         block.set("prompt", hang((int) (Math.random() * 0xffffff)));
         post(server, block);
+        // async prompts reach ComfyUI in no set order: the measured job goes in once the blocker holds ComfyUI
+        awaitHanging(server, blocker);
         ObjectNode job = Clients.JSON.createObjectNode().put("id", measured).put("async", true);
         job.set("prompt", txt2img(steps, (long) (Math.random() * 1e9)));
         post(server, job);
-        awaitHanging(server, blocker);
 
         long rssBefore = server.status("VmRSS");
         URI events = URI.create(server.base() + "/prompt/" + measured + "/events");
@@ -333,7 +331,9 @@ final class Jobs implements BenchMain.Section {
             JsonNode state = status(server, blocker);
             String status = state.path("status").asText();
             if (status.equals("running") && state.path("progress").path("node").asText().equals("2")) return;
-            if (!status.equals("queued") && !status.equals("running")) return;  // ended early: tryFanOut notices
+            if (!status.equals("queued") && !status.equals("running")) {
+                throw new IllegalStateException("the blocker job ended before it held ComfyUI: " + status);
+            }
             Thread.sleep(5);  // polling a state this process cannot be told about, with a deadline
         }
         throw new IllegalStateException("the blocker job did not start within 60 s");
