@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * Puts event frames on one response's wire: each batch in a single write that goes straight to the socket.
- * On Jetty a frame's bytes are handed over as they are (no copy into the response buffer and no separate
- * flush), which is most of the server's work per subscriber when one event goes to a thousand streams.
+ * On Jetty a frame's bytes are handed over as they are: no copy into the response buffer and no separate
+ * flush, a good part of the server's work per subscriber when one event goes to a thousand streams.
  */
 final class SseStream {
     private final OutputStream out;
