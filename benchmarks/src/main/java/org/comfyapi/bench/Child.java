@@ -149,6 +149,17 @@ final class Child implements AutoCloseable {
         return -1;
     }
 
+    /** CPU time (user + system) the process has used so far, in ms, from /proc (10 ms ticks); -1 if unknown. */
+    long cpuMillis() {
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(pid()), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** Resets VmHWM to the current RSS (Linux clear_refs 5); false when not allowed. */
     boolean resetPeak() {
         try {

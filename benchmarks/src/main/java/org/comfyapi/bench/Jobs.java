@@ -2,40 +2,38 @@ package org.comfyapi.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.management.OperatingSystemMXBean;
 import org.comfyapi.server.config.JobRetention;
 import org.comfyapi.server.job.JobOutput;
 import org.comfyapi.server.job.JobRegistry;
 import org.comfyapi.server.job.JobStatus;
 import org.comfyapi.server.job.Progress;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
 /**
  * 8. Jobs: GET /prompt/&lt;id&gt; beside GET /health; N concurrent SSE subscribers on one running job (added server
- * RSS, fan-out delay: how much later each subscriber gets a progress event than the first one to get it, beside
+ * RSS, fan-out delay: how much later each subscriber gets a progress event than the first one to get it, and server CPU per event and subscriber, beside
  * the same with a few subscribers); the heap that 10,000 finished jobs hold (a registry in this JVM, beside the
  * heap before them).
  */
 final class Jobs implements BenchMain.Section {
+    private static final OperatingSystemMXBean CLIENT =
+            (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
     @Override
     public String id() {
         return "8";
@@ -51,9 +49,10 @@ final class Jobs implements BenchMain.Section {
              Child server = env.startServer(sim)) {
             statusLatency(server, table, o.pick(5_000, 200));
             int steps = o.pick(100, 25);
-            fanOut(server, o.pick(1_000, 50), steps);  // warm-up: the first streams run the write path cold (JIT)
+            int subscribers = o.pick(1_000, 50);
+            fanOut(server, subscribers, steps);  // warm-up: the first streams run the write path cold (JIT)
             FanOut few = fanOut(server, o.pick(10, 4), steps);
-            FanOut many = fanOut(server, o.pick(1_000, 50), steps);
+            FanOut many = fanOut(server, subscribers, steps);
             table.row("8", String.format("SSE: %d subscribers on one running job (%d progress events): added server RSS",
                             many.subscribers, steps),
                     Table.mb(many.addedRssKb), Table.mb(few.addedRssKb) + " with " + few.subscribers,
@@ -62,9 +61,70 @@ final class Jobs implements BenchMain.Section {
                             many.subscribers),
                     Table.ms(many.delay.p99()), Table.ms(few.delay.p99()) + " with " + few.subscribers,
                     verdict(many.delay.p99() <= 50, o), "<= 50 ms");
+            table.row("8", String.format("SSE: time from the first to the last of %d subscribers to get an event: "
+                            + "median event / worst event", many.subscribers),
+                    Table.ms(many.spreads.p50()) + " / " + Table.ms(many.spreads.p(100)),
+                    Table.ms(few.spreads.p50()) + " / " + Table.ms(few.spreads.p(100)) + " with " + few.subscribers, "", "");
+            table.row("8", "SSE: CPU per event per subscriber, server / client JVM (one selector thread reads all streams)",
+                    micros(many.cpuPerEvent()) + " / " + micros(many.clientCpuPerEvent()),
+                    micros(few.cpuPerEvent()) + " / " + micros(few.clientCpuPerEvent()) + " with " + few.subscribers, "", "");
             table.row("8", "SSE: events each subscriber got / progress events skipped for slow reading",
                     many.eventsPerSubscriber + " / " + many.skipped, few.eventsPerSubscriber + " / " + few.skipped, "", "");
+            FanOut threads = fanOut(server, subscribers, steps, false);
+            table.row("8", String.format("SSE: fan-out delay p99, %d subscribers, read by one virtual thread each "
+                            + "(the client before) vs one selector thread: client JVM CPU per event per subscriber "
+                            + "in brackets", subscribers),
+                    Table.ms(threads.delay.p99()) + " (" + micros(threads.clientCpuPerEvent()) + ")",
+                    Table.ms(many.delay.p99()) + " (" + micros(many.clientCpuPerEvent()) + ") one thread", "", "");
+            if (o.fanoutBaselineJar() != null) fanOutBeforeAfter(env, sim, server, subscribers, steps, table);
         }
+    }
+
+    /** The same fan-out through an earlier build (--fanout-baseline-jar) and through ours, alternating rounds. */
+    private static void fanOutBeforeAfter(BenchMain.Env env, Child sim, Child ours, int subscribers, int steps,
+                                          Table table) throws Exception {
+        Options o = env.o;
+        try (Child before = env.startServer(o.fanoutBaselineJar(), sim)) {
+            fanOut(before, subscribers, steps);  // warm-up, as ours had
+            List<Double> beforeDelays = new ArrayList<>();
+            List<Double> oursDelays = new ArrayList<>();
+            List<Double> beforeSpreads = new ArrayList<>();
+            List<Double> oursSpreads = new ArrayList<>();
+            double beforeCpu = 0;
+            double oursCpu = 0;
+            List<String> rounds = new ArrayList<>();
+            int n = o.pick(3, 1);
+            for (int r = 0; r < n; r++) {
+                String load = BenchMain.loadAverage().split(" ")[0];
+                FanOut b = fanOut(before, subscribers, steps);
+                FanOut a = fanOut(ours, subscribers, steps);
+                beforeDelays.addAll(b.delays);
+                oursDelays.addAll(a.delays);
+                for (double v : b.spreads.sorted()) beforeSpreads.add(v);
+                for (double v : a.spreads.sorted()) oursSpreads.add(v);
+                beforeCpu += b.cpuPerEvent() / n;
+                oursCpu += a.cpuPerEvent() / n;
+                rounds.add(String.format("%.0f/%.0f ms (load %s)", a.delay.p99(), b.delay.p99(), load));
+            }
+            Stats a = Stats.of(oursDelays);
+            Stats b = Stats.of(beforeDelays);
+            String what = String.format("SSE: %d subscribers, %d rounds alternating, ours vs --fanout-baseline-jar %s",
+                    subscribers, n, o.fanoutBaselineJar().getFileName());
+            table.row("8", what + ": fan-out delay p99", Table.ms(a.p99()), Table.ms(b.p99()) + " before",
+                    "per round ours/before: " + String.join(", ", rounds), "<= 50 ms");
+            table.row("8", what + ": fan-out delay p50", Table.ms(a.p50()), Table.ms(b.p50()) + " before",
+                    Table.signedMs(a.p50() - b.p50()), "");
+            Stats as = Stats.of(oursSpreads);
+            Stats bs = Stats.of(beforeSpreads);
+            table.row("8", what + ": first to last subscriber, median event", Table.ms(as.p50()),
+                    Table.ms(bs.p50()) + " before", Table.signedMs(as.p50() - bs.p50()), "");
+            table.row("8", what + ": server CPU per event per subscriber", micros(oursCpu), micros(beforeCpu) + " before",
+                    Table.ratio(oursCpu / beforeCpu), "");
+        }
+    }
+
+    private static String micros(double v) {
+        return Double.isNaN(v) ? "n/a" : String.format("%.1f µs", v);
     }
 
     /** A sync 100 KB prompt through a build without the registry (--baseline-jar) and through ours, alternating. */
@@ -174,7 +234,18 @@ final class Jobs implements BenchMain.Section {
         return Clients.JSON.readTree(res.body());
     }
 
-    record FanOut(int subscribers, long addedRssKb, Stats delay, int eventsPerSubscriber, long skipped) {
+    /** @param spreads for each event, how much later than the first subscriber the last one got it (ms) */
+    record FanOut(int subscribers, int events, long addedRssKb, List<Double> delays, Stats delay, Stats spreads,
+                  int eventsPerSubscriber, long skipped, long serverCpuMs, long clientCpuNanos) {
+        /** Server CPU while the job streamed, per progress event per subscriber, in µs. */
+        double cpuPerEvent() {
+            return serverCpuMs < 0 ? Double.NaN : serverCpuMs * 1000.0 / ((double) events * subscribers);
+        }
+
+        /** CPU of this (the client) JVM while the job streamed, per progress event per subscriber, in µs. */
+        double clientCpuPerEvent() {
+            return clientCpuNanos / 1000.0 / ((double) events * subscribers);
+        }
     }
 
     /**
@@ -182,84 +253,110 @@ final class Jobs implements BenchMain.Section {
      * subscriber notes when each progress event arrives.
      */
     private static FanOut fanOut(Child server, int subscribers, int steps) throws Exception {
+        return fanOut(server, subscribers, steps, true);
+    }
+
+    private static FanOut fanOut(Child server, int subscribers, int steps, boolean oneReaderThread) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            FanOut result = tryFanOut(server, subscribers, steps, oneReaderThread);
+            if (result != null) return result;
+            if (attempt == 3) throw new IllegalStateException("the blocker job did not hold ComfyUI in 3 attempts");
+        }
+    }
+
+    /** Null when the measured job started before every subscriber was connected (the blocker ended early). */
+    private static FanOut tryFanOut(Child server, int subscribers, int steps, boolean oneReaderThread) throws Exception {
         String blocker = "bench-blocker-" + UUID.randomUUID();
         String measured = "bench-fanout-" + UUID.randomUUID();
         ObjectNode block = Clients.JSON.createObjectNode().put("id", blocker).put("async", true);
         block.set("prompt", hang((int) (Math.random() * 0xffffff)));
         post(server, block);
+        // async prompts reach ComfyUI in no set order: the measured job goes in once the blocker holds ComfyUI
+        awaitHanging(server, blocker);
         ObjectNode job = Clients.JSON.createObjectNode().put("id", measured).put("async", true);
         job.set("prompt", txt2img(steps, (long) (Math.random() * 1e9)));
         post(server, job);
 
         long rssBefore = server.status("VmRSS");
-        Map<Integer, long[]> arrivals = new ConcurrentHashMap<>();
-        AtomicInteger received = new AtomicInteger();
-        AtomicInteger failed = new AtomicInteger();
-        CountDownLatch connected = new CountDownLatch(subscribers);
-        CountDownLatch done = new CountDownLatch(subscribers);
         URI events = URI.create(server.base() + "/prompt/" + measured + "/events");
-        for (int s = 0; s < subscribers; s++) {
-            int me = s;
-            Thread.ofVirtual().start(() -> {
-                // a plain socket per subscriber, read by its own virtual thread: the JDK HttpClient would read all
-                // 1,000 streams through its one selector thread and measure itself rather than the server
-                try (Socket socket = new Socket(events.getHost(), events.getPort())) {
-                    socket.getOutputStream().write(("GET " + events.getPath() + " HTTP/1.1\r\nHost: " + events.getHost()
-                            + "\r\nAccept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                    BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
-                            StandardCharsets.UTF_8));
-                    String status = in.readLine();
-                    if (status == null || !status.contains(" 200")) throw new IllegalStateException("answered " + status);
-                    connected.countDown();
-                    String event = null;
-                    for (String line; (line = in.readLine()) != null; ) {
-                        long now = System.nanoTime();
-                        if (line.startsWith("event: ")) {
-                            event = line.substring(7);
-                            if (TERMINAL.contains(event)) break;
-                        } else if (line.startsWith("data: ") && "progress".equals(event)) {
-                            arrivals.computeIfAbsent(valueOf(line), v -> new long[subscribers])[me] = now;
-                            received.incrementAndGet();
-                        }
-                    }
-                } catch (Exception e) {
-                    failed.incrementAndGet();
-                    connected.countDown();
-                } finally {
-                    done.countDown();
-                }
-            });
-        }
-        if (!connected.await(120, TimeUnit.SECONDS)) throw new IllegalStateException("subscribers did not connect");
-        long rssPeak = server.status("VmRSS");
-        delete(server, blocker);
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-        while (!done.await(20, TimeUnit.MILLISECONDS)) {
-            rssPeak = Math.max(rssPeak, server.status("VmRSS"));
-            if (System.nanoTime() > deadline) throw new IllegalStateException("the measured job did not finish");
-        }
-        if (failed.get() > 0) throw new IllegalStateException(failed.get() + " subscribers failed");
-        List<Double> delays = new ArrayList<>();
-        long skipped = 0;
-        for (long[] at : arrivals.values()) {
-            long first = Long.MAX_VALUE;
-            for (long t : at) if (t != 0) first = Math.min(first, t);
-            for (long t : at) {
-                if (t != 0) delays.add((t - first) / 1e6);
-                else skipped++;
+        try (SseSubscribers subs = new SseSubscribers(events, subscribers, oneReaderThread)) {
+            if (!subs.awaitConnected(120, TimeUnit.SECONDS)) throw new IllegalStateException("subscribers did not connect");
+            if (!"queued".equals(status(server, measured).path("status").asText())) {
+                System.err.println("[bench] fan-out: the measured job started before all subscribers connected; again");
+                delete(server, blocker);
+                delete(server, measured);
+                return null;
             }
+            long rssPeak = server.status("VmRSS");
+            long cpuBefore = server.cpuMillis();
+            long clientCpuBefore = CLIENT.getProcessCpuTime();
+            delete(server, blocker);
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+            while (!subs.awaitDone(20, TimeUnit.MILLISECONDS)) {
+                rssPeak = Math.max(rssPeak, server.status("VmRSS"));
+                if (System.nanoTime() > deadline) throw new IllegalStateException("the measured job did not finish");
+            }
+            long cpuAfter = server.cpuMillis();
+            long clientCpu = CLIENT.getProcessCpuTime() - clientCpuBefore;
+            if (subs.failed() > 0) throw new IllegalStateException(subs.failed() + " subscribers failed");
+            List<Double> delays = new ArrayList<>();
+            List<Double> spreads = new ArrayList<>();
+            long skipped = 0;
+            for (long[] at : subs.arrivals().values()) {
+                long first = Long.MAX_VALUE;
+                long last = Long.MIN_VALUE;
+                for (long t : at) {
+                    if (t == 0) continue;
+                    first = Math.min(first, t);
+                    last = Math.max(last, t);
+                }
+                spreads.add((last - first) / 1e6);
+                for (long t : at) {
+                    if (t != 0) delays.add((t - first) / 1e6);
+                    else skipped++;
+                }
+            }
+            subs.close();
+            if (skipped > 0) System.err.println("[bench] fan-out: " + missed(subs.arrivals(), subscribers));
+            return new FanOut(subscribers, steps, rssPeak - rssBefore, delays, Stats.of(delays), Stats.of(spreads),
+                    subs.received() / subscribers, skipped, cpuBefore < 0 ? -1 : cpuAfter - cpuBefore,
+                    clientCpu);
         }
-        return new FanOut(subscribers, rssPeak - rssBefore, Stats.of(delays), received.get() / subscribers, skipped);
     }
 
-    private static final List<String> TERMINAL = List.of("completed", "failed", "interrupted", "timed_out");
+    /** Waits until the blocker runs its hang node (node 2), so that the job behind it stays queued. */
+    private static void awaitHanging(Child server, String blocker) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            JsonNode state = status(server, blocker);
+            String status = state.path("status").asText();
+            if (status.equals("running") && state.path("progress").path("node").asText().equals("2")) return;
+            if (!status.equals("queued") && !status.equals("running")) {
+                throw new IllegalStateException("the blocker job ended before it held ComfyUI: " + status);
+            }
+            Thread.sleep(5);  // polling a state this process cannot be told about, with a deadline
+        }
+        throw new IllegalStateException("the blocker job did not start within 60 s");
+    }
 
-    /** The {@code value} of a progress event's data line, without a JSON parser in the timed loop. */
-    private static int valueOf(String dataLine) {
-        int at = dataLine.indexOf("\"value\":") + 8;
-        int end = at;
-        while (end < dataLine.length() && Character.isDigit(dataLine.charAt(end))) end++;
-        return Integer.parseInt(dataLine.substring(at, end));
+    private static JsonNode status(Child server, String id) throws Exception {
+        HttpResponse<String> res = Clients.HTTP.send(HttpRequest.newBuilder(URI.create(server.base() + "/prompt/" + id))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        return Clients.JSON.readTree(res.body());
+    }
+
+    /** Which subscribers missed which progress values, in short. */
+    private static String missed(Map<Integer, long[]> arrivals, int subscribers) {
+        Map<Integer, List<Integer>> bySubscriber = new TreeMap<>();
+        for (Map.Entry<Integer, long[]> e : new TreeMap<>(arrivals).entrySet()) {
+            for (int s = 0; s < subscribers; s++) {
+                if (e.getValue()[s] == 0) bySubscriber.computeIfAbsent(s, k -> new ArrayList<>()).add(e.getKey());
+            }
+        }
+        StringBuilder out = new StringBuilder(bySubscriber.size() + " subscribers missed progress events;");
+        bySubscriber.entrySet().stream().limit(5).forEach(e -> out.append(" #").append(e.getKey()).append(": ")
+                .append(e.getValue()));
+        return out.toString();
     }
 
     private static void delete(Child server, String id) throws Exception {

@@ -8,7 +8,8 @@ import java.util.Set;
 
 /** Command line of the benchmark; {@code --smoke} shrinks every size and count. */
 record Options(boolean smoke, Set<String> sections, Path work, Path serverJar, Path simulatorJar, Path sharpDir,
-               List<String> serverJvm, Path markdownOut, String sizes, Path baselineJar) {
+               List<String> serverJvm, Path markdownOut, String sizes, Path baselineJar,
+               Path fanoutBaselineJar) {
 
     static final List<String> ALL = List.of("overhead", "throughput", "memory", "conversion", "startup", "reliability", "observability", "jobs", "queue");
 
@@ -24,6 +25,7 @@ record Options(boolean smoke, Set<String> sections, Path work, Path serverJar, P
         Path out = null;
         String sizes = null;
         Path baseline = null;
+        Path fanoutBaseline = null;
         for (String a : args) {
             if (a.equals("--smoke")) smoke = true;
             else if (a.equals("--full")) smoke = false;
@@ -36,12 +38,16 @@ record Options(boolean smoke, Set<String> sections, Path work, Path serverJar, P
             else if (a.startsWith("--out=")) out = Path.of(a.substring(6));
             else if (a.startsWith("--sizes=")) sizes = a.substring(8);
             else if (a.startsWith("--baseline-jar=")) baseline = Path.of(a.substring(15)).toAbsolutePath().normalize();
+            else if (a.startsWith("--fanout-baseline-jar=")) {
+                fanoutBaseline = Path.of(a.substring(22)).toAbsolutePath().normalize();
+            }
             else if (a.equals("--help") || a.equals("-h")) {
                 System.out.println("""
                         usage: scripts/bench.sh [--smoke|--full] [--only=overhead,throughput,memory,conversion,startup,reliability,observability,jobs,queue]
                                                 [--server-jvm="-Xmx1g ..."] [--out=FILE.md] [--work=DIR]
                                                 [--sizes=BYTES:N_C1:N_C16,...]   (overhead sizes and request counts)
                         [--baseline-jar=JAR]   (jobs: an earlier server build, for the registry's added latency)
+                        [--fanout-baseline-jar=JAR]   (jobs: an earlier server build with the event stream, for SSE fan-out)
                         --smoke   tiny sizes and few iterations (well under a minute); the test run uses it
                         --full    the default: the sizes and counts of docs/benchmarks.md
                         """);
@@ -53,7 +59,7 @@ record Options(boolean smoke, Set<String> sections, Path work, Path serverJar, P
         }
         return new Options(smoke, sections, work.toAbsolutePath().normalize(), server.toAbsolutePath().normalize(),
                 sim.toAbsolutePath().normalize(), sharp.toAbsolutePath().normalize(), jvm,
-                out == null ? null : out.toAbsolutePath(), sizes, baseline);
+                out == null ? null : out.toAbsolutePath(), sizes, baseline, fanoutBaseline);
     }
 
     boolean has(String section) {

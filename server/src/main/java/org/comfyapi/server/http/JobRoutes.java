@@ -13,7 +13,6 @@ import org.comfyapi.server.log.Log;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,11 +26,11 @@ public final class JobRoutes {
     private static final int STREAM_BUFFER = 8 * 1024;
 
     private final JobRegistry jobs;
-    private final Duration keepAlive;
+    private final KeepAlives keepAlives;
 
     public JobRoutes(JobRegistry jobs, Duration keepAlive) {
         this.jobs = jobs;
-        this.keepAlive = keepAlive;
+        this.keepAlives = new KeepAlives(keepAlive);
     }
 
     public void status(Context ctx) {
@@ -48,22 +47,23 @@ public final class JobRoutes {
             ctx.res().setContentType("text/event-stream;charset=utf-8");
             ctx.res().setHeader("Cache-Control", "no-cache");
             ctx.res().setHeader("X-Accel-Buffering", "no");
-            OutputStream out = ctx.res().getOutputStream();
-            List<JobEvent> backlog = new ArrayList<>();
-            JobEvent event;
-            while ((event = sub.next(keepAlive)) != null) {
-                // whatever else queued up meanwhile goes out with it, in one flush
-                backlog.add(event);
-                sub.drainTo(backlog);
-                try {
-                    for (JobEvent e : backlog) out.write(e.frame());
-                    out.flush();
-                } catch (IOException e) {
-                    LOG.debug("event stream closed by the client", "request_id", id);
-                    return;
+            SseStream out = new SseStream(ctx.res().getOutputStream());
+            List<JobEvent> batch = new ArrayList<>();
+            keepAlives.add(sub);
+            try {
+                // whatever queued up while the last batch was written goes out together, in one write
+                while (sub.take(batch)) {
+                    try {
+                        out.send(batch);
+                    } catch (IOException e) {
+                        LOG.debug("event stream closed by the client", "request_id", id);
+                        return;
+                    }
+                    if (batch.getLast().isTerminal()) return;
+                    batch.clear();
                 }
-                if (backlog.getLast().isTerminal()) return;
-                backlog.clear();
+            } finally {
+                keepAlives.remove(sub);
             }
         }
     }

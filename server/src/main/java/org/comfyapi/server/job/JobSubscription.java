@@ -21,6 +21,7 @@ public final class JobSubscription implements AutoCloseable {
     private boolean ended;      // no more events will be queued (terminal queued, dropped, or closed)
     private boolean closed;     // the reader is gone
     private long skipped;
+    private long lastTaken = System.nanoTime();  // nanoTime of the last take (or keep-alive queued)
     private Runnable onClose = () -> { };
 
     public JobSubscription(int capacity) {
@@ -66,6 +67,43 @@ public final class JobSubscription implements AutoCloseable {
                 nanos = ready.awaitNanos(nanos);
             }
             return queue.poll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits for events, then moves every queued one into {@code into} at once (one lock for the lot, for a
+     * writer that puts them on the wire together). False, with nothing added, when the stream is over. There
+     * is no deadline here, so no timer per wait: whoever waits on this makes sure of a wake-up by calling
+     * {@link #keepAliveIfIdle} now and then (and {@link #close} ends the wait).
+     */
+    public boolean take(List<JobEvent> into) throws InterruptedException {
+        lock.lock();
+        try {
+            while (queue.isEmpty()) {
+                if (ended || closed) return false;
+                ready.await();
+            }
+            for (JobEvent e; (e = queue.poll()) != null; ) into.add(e);
+            lastTaken = System.nanoTime();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Queues {@link JobEvent#KEEP_ALIVE} when the reader has taken nothing for {@code idle} and nothing waits
+     * for it; a reader still busy with earlier events gets none.
+     */
+    public void keepAliveIfIdle(Duration idle) {
+        lock.lock();
+        try {
+            if (ended || !queue.isEmpty() || System.nanoTime() - lastTaken < idle.toNanos()) return;
+            queue.add(JobEvent.KEEP_ALIVE);
+            lastTaken = System.nanoTime();
+            ready.signal();
         } finally {
             lock.unlock();
         }

@@ -145,4 +145,47 @@ class JobEventsTest {
             assertThat(backlog).hasSize(4);
         }
     }
+
+    @Test
+    void takeMovesTheWholeBacklogAtOnceAndEndsAfterTheTerminalEvent() throws Exception {
+        try (JobRegistry jobs = registry(64)) {
+            jobs.accept("t");
+            JobSubscription sub = jobs.subscribe("t").orElseThrow();
+            jobs.progress("t", new Progress("3", "KSampler", 1, 2));
+            jobs.progress("t", new Progress("3", "KSampler", 2, 2));
+            List<JobEvent> batch = new ArrayList<>();
+            assertThat(sub.take(batch)).isTrue();
+            assertThat(batch.stream().map(JobEvent::name)).containsExactly("status", "progress", "progress");
+            batch.clear();
+            jobs.finish("t", JobStatus.COMPLETED, null, null);
+            assertThat(sub.take(batch)).isTrue();
+            assertThat(batch.stream().map(JobEvent::name)).containsExactly("completed");
+            batch.clear();
+            assertThat(sub.take(batch)).isFalse();
+            assertThat(batch).isEmpty();
+        }
+    }
+
+    @Test
+    void aKeepAliveGoesOnlyToAReaderIdleForTheIntervalWithNothingQueued() throws Exception {
+        try (JobRegistry jobs = registry(64)) {
+            jobs.accept("k");
+            JobSubscription sub = jobs.subscribe("k").orElseThrow();
+            sub.keepAliveIfIdle(Duration.ZERO);  // the status event still waits: no keep-alive
+            List<JobEvent> batch = new ArrayList<>();
+            assertThat(sub.take(batch)).isTrue();
+            assertThat(batch).extracting(JobEvent::name).containsExactly("status");
+            batch.clear();
+            sub.keepAliveIfIdle(Duration.ofHours(1));  // it has just read: not idle yet
+            sub.keepAliveIfIdle(Duration.ZERO);
+            sub.keepAliveIfIdle(Duration.ZERO);  // one keep-alive waits already: no second one
+            assertThat(sub.take(batch)).isTrue();
+            assertThat(batch).containsExactly(JobEvent.KEEP_ALIVE);
+            sub.close();
+            sub.keepAliveIfIdle(Duration.ZERO);
+            batch.clear();
+            assertThat(sub.take(batch)).isFalse();
+            assertThat(batch).isEmpty();
+        }
+    }
 }

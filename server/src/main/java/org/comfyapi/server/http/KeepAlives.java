@@ -1,0 +1,47 @@
+package org.comfyapi.server.http;
+
+import org.comfyapi.server.job.JobSubscription;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keep-alives for every open event stream from one timer. A timed wait per stream would arm and cancel a timer
+ * for each event each subscriber takes, which at a thousand subscribers costs more than writing the event.
+ * An idle stream gets a keep-alive after {@code interval} to 1.1 x {@code interval} of silence.
+ */
+final class KeepAlives {
+    private final Duration interval;
+    private final Set<JobSubscription> open = ConcurrentHashMap.newKeySet();
+    private volatile ScheduledExecutorService timer;
+
+    KeepAlives(Duration interval) {
+        this.interval = interval;
+    }
+
+    void add(JobSubscription sub) {
+        if (timer == null) start();
+        open.add(sub);
+    }
+
+    void remove(JobSubscription sub) {
+        open.remove(sub);
+    }
+
+    private synchronized void start() {
+        if (timer != null) return;
+        ScheduledExecutorService t = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("sse-keep-alive").daemon().factory());
+        long period = Math.max(1, interval.toMillis() / 10);
+        t.scheduleAtFixedRate(this::tick, period, period, TimeUnit.MILLISECONDS);
+        timer = t;
+    }
+
+    private void tick() {
+        for (JobSubscription sub : open) sub.keepAliveIfIdle(interval);
+    }
+}
