@@ -12,15 +12,17 @@ import java.util.concurrent.TimeUnit;
 /**
  * Keep-alives for every open event stream from one timer. A timed wait per stream would arm and cancel a timer
  * for each event each subscriber takes, which at a thousand subscribers costs more than writing the event.
- * An idle stream gets a keep-alive after {@code interval} to 1.1 x {@code interval} of silence.
+ * An idle stream gets a keep-alive after 0.9 x {@code interval} to {@code interval} of silence, never later.
  */
 final class KeepAlives {
     private final Duration interval;
+    private final Duration tick;
     private final Set<JobSubscription> open = ConcurrentHashMap.newKeySet();
     private volatile ScheduledExecutorService timer;
 
     KeepAlives(Duration interval) {
         this.interval = interval;
+        this.tick = Duration.ofMillis(Math.max(1, interval.toMillis() / 10));
     }
 
     void add(JobSubscription sub) {
@@ -36,12 +38,11 @@ final class KeepAlives {
         if (timer != null) return;
         ScheduledExecutorService t = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("sse-keep-alive").daemon().factory());
-        long period = Math.max(1, interval.toMillis() / 10);
-        t.scheduleAtFixedRate(this::tick, period, period, TimeUnit.MILLISECONDS);
+        t.scheduleAtFixedRate(this::tick, tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
         timer = t;
     }
 
     private void tick() {
-        for (JobSubscription sub : open) sub.keepAliveIfIdle(interval);
+        for (JobSubscription sub : open) sub.keepAliveIfIdle(interval.minus(tick));
     }
 }
