@@ -2,13 +2,9 @@ package org.comfyapi.server.queue;
 
 import org.comfyapi.server.config.Env;
 import org.comfyapi.server.job.JobCanceller;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import redis.clients.jedis.RedisClient;
 
-import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -21,23 +17,7 @@ import java.util.function.BooleanSupplier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Cancels between instances over a real redis-server, the instance's ComfyUI replaced by a recording canceller. */
-class CancelListenerTest {
-    @TempDir
-    static Path dir;
-    static RedisServer redis;
-    static RedisClient client;
-
-    @BeforeAll
-    static void startRedis() throws Exception {
-        redis = RedisServer.start(dir.resolve("redis"));
-        client = redis.client();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        client.close();
-        redis.close();
-    }
+class CancelListenerTest extends SharedRedisTest {
 
     @Test
     void aCancelFromAnotherInstanceReachesThisOneAndStillDoesAfterRedisRestarted() throws Exception {

@@ -1,12 +1,12 @@
 package org.comfyapi.server.queue;
 
 import org.comfyapi.server.config.Env;
-import org.junit.jupiter.api.AfterAll;
+
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.exceptions.JedisConnectionException;
@@ -15,7 +15,6 @@ import redis.clients.jedis.params.XReadGroupParams;
 import redis.clients.jedis.resps.StreamEntry;
 import redis.clients.jedis.resps.StreamPendingEntry;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,29 +26,12 @@ import java.util.function.BooleanSupplier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The stream consumer against a real redis-server, with a fake runner standing in for ComfyUI. */
-class QueueConsumerTest {
+class QueueConsumerTest extends SharedRedisTest {
     private static final AtomicInteger QUEUES = new AtomicInteger();
-
-    @TempDir
-    static Path dir;
-    static RedisServer redis;
-    static RedisClient client;
 
     private final List<QueueConsumer> consumers = new ArrayList<>();
     private final List<RedisClient> clients = new ArrayList<>();
     private String name;
-
-    @BeforeAll
-    static void startRedis() throws Exception {
-        redis = RedisServer.start(dir.resolve("redis"));
-        client = redis.client();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        client.close();
-        redis.close();
-    }
 
     @BeforeEach
     void freshQueue() {

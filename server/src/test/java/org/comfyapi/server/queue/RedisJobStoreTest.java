@@ -12,15 +12,14 @@ import org.comfyapi.server.job.JobState;
 import org.comfyapi.server.job.JobStatus;
 import org.comfyapi.server.job.JobSubscription;
 import org.comfyapi.server.job.Progress;
-import org.junit.jupiter.api.AfterAll;
+
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
 import redis.clients.jedis.RedisClient;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,32 +35,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Job state and events in Redis, seen through two registries as two instances of a fleet would. */
-class RedisJobStoreTest {
+class RedisJobStoreTest extends SharedRedisTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AtomicInteger QUEUES = new AtomicInteger();
-
-    @TempDir
-    static Path dir;
-    static RedisServer redis;
-    static RedisClient client;
 
     private final AtomicLong now = new AtomicLong(1_700_000_000_000L);
     private final List<AutoCloseable> open = new ArrayList<>();
     private QueueKeys keys;
     private JobRegistry first;
     private JobRegistry second;
-
-    @BeforeAll
-    static void startRedis() throws Exception {
-        redis = RedisServer.start(dir.resolve("redis"));
-        client = redis.client();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        client.close();
-        redis.close();
-    }
 
     @BeforeEach
     void twoInstances() {
