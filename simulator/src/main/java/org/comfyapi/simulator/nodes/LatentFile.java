@@ -7,7 +7,6 @@ import org.comfyapi.graph.py.PyException;
 import org.comfyapi.graph.py.PyJson;
 
 import java.io.BufferedOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -44,7 +43,7 @@ final class LatentFile {
                 .add(latent.batch()).add(4).add(latent.height()).add(latent.width());
         byte[] json = PyJson.MAPPER.writeValueAsBytes(header);
         int padded = (json.length + 7) / 8 * 8;
-        try (OutputStream raw = Files.newOutputStream(file); DataOutputStream out = new DataOutputStream(new BufferedOutputStream(raw))) {
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
             out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded).array());
             out.write(json);
             for (int i = json.length; i < padded; i++) out.write(' ');
@@ -62,11 +61,12 @@ final class LatentFile {
     static Latent read(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file)) {
             ByteBuffer size = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            if (ch.read(size, 0) != 8) throw headerError("HeaderTooSmall");
+            if (ch.size() < 8) throw headerError("HeaderTooSmall");
+            readFully(ch, size, 0);
             long headerSize = size.getLong(0);
             if (headerSize < 0 || headerSize > MAX_HEADER || headerSize > ch.size() - 8) throw headerError("HeaderTooLarge");
             ByteBuffer headerBytes = ByteBuffer.allocate((int) headerSize);
-            ch.read(headerBytes, 8);
+            readFully(ch, headerBytes, 8);
             JsonNode header;
             try {
                 header = PyJson.MAPPER.readTree(new String(headerBytes.array(), StandardCharsets.UTF_8));
@@ -80,11 +80,19 @@ final class LatentFile {
             long end = tensor.path("data_offsets").path(1).asLong();
             if (shape.size() < 3 || end < begin || 8 + headerSize + end > ch.size()) throw headerError("InvalidOffset");
             ByteBuffer data = ByteBuffer.allocate((int) (end - begin));
-            ch.read(data, 8 + headerSize + begin);
+            readFully(ch, data, 8 + headerSize + begin);
             int batch = shape.get(0).asInt();
             int height = shape.get(shape.size() - 2).asInt();
             int width = shape.get(shape.size() - 1).asInt();
             return new Latent(batch, width, height, fingerprint(data.array(), tensor.path("dtype").asText(), header.has(VERSION)));
+        }
+    }
+
+    private static void readFully(FileChannel ch, ByteBuffer into, long position) throws IOException {
+        while (into.hasRemaining()) {
+            int n = ch.read(into, position);
+            if (n < 0) throw headerError("InvalidOffset");
+            position += n;
         }
     }
 
