@@ -42,7 +42,6 @@ final class ListMapping {
     /** One list per output slot: the calls' values side by side, or concatenated where OUTPUT_IS_LIST. */
     static List<List<Object>> outputs(NodeType type, List<NodeResult> results) {
         List<List<Object>> merged = new ArrayList<>();
-        if (results.isEmpty()) return merged;
         List<Boolean> isList = type.outputIsList();
         int slots = results.getFirst().outputs().size();
         for (int slot = 0; slot < slots; slot++) {

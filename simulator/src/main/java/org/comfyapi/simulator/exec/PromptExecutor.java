@@ -290,7 +290,10 @@ public final class PromptExecutor {
             PyException py = e instanceof PyException p ? p : translate(e);
             org.comfyapi.simulator.Log.info("!!! Exception during processing !!! " + py.str());
             ObjectNode formatted = PyJson.object();
-            if (inputData != null) inputData.forEach((k, values) -> values.forEach(v -> formatted.withArray(k).add(formatValue(v))));
+            if (inputData != null) inputData.forEach((k, values) -> {
+                ArrayNode items = formatted.putArray(k);
+                values.forEach(v -> items.add(formatValue(v)));
+            });
             return new Failure(nodeId, false, py.str() + "\n", py.type(), Tracebacks.execution(type.pythonModule(), "execute"), formatted);
         }
         run.progress.finish(nodeId);
