@@ -327,5 +327,6 @@ public final class HttpApi implements AutoCloseable {
     @Override
     public void close() {
         if (app != null) app.stop();
+        jobs.close();
     }
 }

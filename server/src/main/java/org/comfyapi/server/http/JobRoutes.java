@@ -19,7 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** {@code GET /prompt/<id>}, its event stream, its kept outputs, and {@code DELETE /prompt/<id>}. */
-public final class JobRoutes {
+public final class JobRoutes implements AutoCloseable {
     private static final Log LOG = Log.get("http.jobs");
     /** How long DELETE waits for ComfyUI to stop a prompt before the job is ended regardless. */
     private static final Duration CANCEL_WAIT = Duration.ofSeconds(30);
@@ -101,5 +101,11 @@ public final class JobRoutes {
 
     private static NotFound unknown(Context ctx) {
         return new NotFound( "No job with id " + ctx.pathParam("id") + " (unknown or expired)", "id");
+    }
+
+    /** Stops the keep-alive timer. */
+    @Override
+    public void close() {
+        keepAlives.close();
     }
 }

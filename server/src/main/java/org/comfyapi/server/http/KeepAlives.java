@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * for each event each subscriber takes, which at a thousand subscribers costs more than writing the event.
  * An idle stream gets a keep-alive after 0.9 x {@code interval} to {@code interval} of silence, never later.
  */
-final class KeepAlives {
+final class KeepAlives implements AutoCloseable {
     private final Duration interval;
     private final Duration tick;
     private final Set<JobSubscription> open = ConcurrentHashMap.newKeySet();
@@ -43,6 +43,18 @@ final class KeepAlives {
     }
 
     private void tick() {
-        for (JobSubscription sub : open) sub.keepAliveIfIdle(interval.minus(tick));
+        for (JobSubscription sub : open) {
+            try {
+                sub.keepAliveIfIdle(interval.minus(tick));
+            } catch (RuntimeException e) {
+                // a timer task that throws is never run again: every other stream would lose its keep-alives
+                open.remove(sub);
+            }
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (timer != null) timer.shutdownNow();
     }
 }

@@ -47,9 +47,6 @@ public final class ComfyRunner {
     private final ComfyAvailability availability;
     private final RunLimits limits;
     private volatile String stoppedBecause;
-    /** How long a prompt just posted may take to show in ComfyUI's queue, and how often to look. */
-    private static final Duration POSTED_SETTLE = Duration.ofSeconds(5);
-    private static final Duration POSTED_POLL = Duration.ofMillis(50);
     private final Map<String, String> running = new ConcurrentHashMap<>();
     /** ComfyUI prompts we were asked to stop: told again each second while they have not ended. */
     private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
@@ -77,7 +74,8 @@ public final class ComfyRunner {
     public ComfyRun run(String requestId, ObjectNode graph, boolean front, RunListener listener, Deadline deadline)
             throws InterruptedException {
         if (deadline.passed()) throw new TimedOut(deadline.message());
-        String comfyId = UUID.randomUUID().toString();
+        String postedId = UUID.randomUUID().toString();
+        String comfyId = postedId;
         PromptWatch watch = events.watch(comfyId);
         watch.listen(message -> listener.frame(requestId, message));
         running.put(requestId, comfyId);
@@ -99,6 +97,7 @@ public final class ComfyRunner {
             return await(requestId, comfyId, watch, deadline);
         } finally {
             running.remove(requestId);
+            cancelled.remove(postedId);
             cancelled.remove(comfyId);
             events.unwatch(comfyId);
         }
@@ -148,7 +147,7 @@ public final class ComfyRunner {
             PromptOutcome outcome = watch.await(Math.min(HISTORY_POLL_MS, deadline.remainingMillis()));
             if (outcome == null && deadline.passed()) throw timedOut(requestId, comfyId, deadline);
             if (outcome == null) {
-                if (cancelled.contains(comfyId)) stopAgain(comfyId, watch);
+                if (cancelled.contains(comfyId)) stopCancelled(comfyId, watch);
                 Optional<String> lost = availability.lostBecause();
                 if (lost.isPresent()) {
                     outcome = new PromptOutcome.Lost(lost.get());
@@ -279,18 +278,23 @@ public final class ComfyRunner {
         return details;
     }
 
-    private void stopAgain(String comfyId, PromptWatch watch) {
+    private void stopCancelled(String comfyId, PromptWatch watch) {
         try {
             ComfyClient.QueueState queue = client.queueState();
+            // told first, so the waiter does not take the deleted prompt for a lost one
             if (queue.pending().contains(comfyId)) {
                 watch.finish(new PromptOutcome.Interrupted(JsonNodeFactory.instance.objectNode().put("prompt_id", comfyId)));
-                client.deleteFromQueue(comfyId);
-            } else if (queue.running().contains(comfyId)) {
-                client.interrupt(comfyId);
             }
+            drop(queue, comfyId);
         } catch (ComfyUnavailableException e) {
-            LOG.debug("could not tell ComfyUI again to stop a cancelled prompt", "prompt_id", comfyId, "error", e.getMessage());
+            LOG.debug("could not tell ComfyUI to stop a cancelled prompt", "prompt_id", comfyId, "error", e.getMessage());
         }
+    }
+
+    /** Deletes the prompt from ComfyUI's queue or interrupts it, whichever applies now (nothing before it is listed). */
+    private void drop(ComfyClient.QueueState queue, String comfyId) {
+        if (queue.pending().contains(comfyId)) client.deleteFromQueue(comfyId);
+        else if (queue.running().contains(comfyId)) client.interrupt(comfyId);
     }
 
     /** Our request id for a ComfyUI prompt id, for prompts run recently. */
@@ -310,43 +314,25 @@ public final class ComfyRunner {
         }
         try {
             ComfyClient.QueueState queue = client.queueState();
-            for (String comfyId : inFlight) {
-                if (queue.pending().contains(comfyId)) client.deleteFromQueue(comfyId);
-                else if (queue.running().contains(comfyId)) client.interrupt(comfyId);
-            }
+            for (String comfyId : inFlight) drop(queue, comfyId);
         } catch (ComfyUnavailableException e) {
             LOG.warn("could not ask ComfyUI to drop the prompts in flight", "error", e.getMessage());
         }
     }
 
     /**
-     * Interrupts the ComfyUI prompt of a request, whether it is running or still queued. An interrupt can
-     * reach ComfyUI before the prompt starts (ComfyUI then skips it), so the waiter tells it again until it ends.
+     * Stops the ComfyUI prompt of a request: deleted if queued, interrupted if running. ComfyUI skips an interrupt
+     * that arrives before the prompt starts, so the request's waiter tells it again each second until it ends.
      */
     public boolean interrupt(String requestId) {
         String comfyId = running.get(requestId);
         if (comfyId == null) return false;
         cancelled.add(comfyId);
-        long settle = System.nanoTime() + POSTED_SETTLE.toNanos();
-        while (comfyId.equals(running.get(requestId))) {
-            ComfyClient.QueueState queue = client.queueState();
-            if (queue.pending().contains(comfyId)) {
-                // told first, so the waiter does not take the deleted prompt for a lost one
-                events.watch(comfyId).finish(new PromptOutcome.Interrupted(
-                        JsonNodeFactory.instance.objectNode().put("prompt_id", comfyId)));
-                client.deleteFromQueue(comfyId);
-                return true;
-            }
-            if (queue.running().contains(comfyId) || System.nanoTime() > settle) break;
-            // Posted, but not in ComfyUI's queue yet: an interrupt now would be skipped and the prompt run anyway.
-            try {
-                Thread.sleep(POSTED_POLL.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
+        if (!comfyId.equals(running.get(requestId))) {
+            cancelled.remove(comfyId); // the run ended meanwhile
+            return true;
         }
-        client.interrupt(comfyId);
+        stopCancelled(comfyId, events.watch(comfyId));
         return true;
     }
 }

@@ -78,7 +78,7 @@ final class CancelListener implements AutoCloseable {
                 Subscription current = new Subscription(connection);
                 subscription = current;
                 current.proceed(connection, cancels, heartbeats);
-            } catch (JedisException e) {
+            } catch (RuntimeException e) {
                 if (closed) return;
                 if (!down) {
                     LOG.warn("Redis unreachable; the cancel listener will reconnect", "redis", settings.redactedUrl(),
@@ -157,12 +157,13 @@ final class CancelListener implements AutoCloseable {
         while (!closed) {
             if (!pause(HEARTBEAT_EVERY)) return;
             Subscription current = subscription;
-            if (current == null || !current.isSubscribed()) continue;
+            if (current == null) continue;
             if (current.silent()) {
                 LOG.warn("Redis stopped answering the cancel listener; reconnecting", "redis", settings.redactedUrl());
                 current.drop();
                 continue;
             }
+            if (!current.isSubscribed()) continue;
             try {
                 redis.publish(heartbeats, "");
             } catch (JedisException e) {
