@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 import org.comfyapi.server.error.BadInput;
+import org.comfyapi.server.error.RequestError;
 import org.comfyapi.server.error.TooLarge;
 import org.comfyapi.server.error.UnsupportedMediaType;
 import org.comfyapi.server.json.Json;
@@ -15,7 +16,9 @@ import org.comfyapi.server.json.StringLimit;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Reads a JSON request body: only {@code application/json} (415 otherwise), exactly one JSON value (400 for
@@ -47,19 +50,35 @@ final class BodyReader {
     JsonNode json(InputStream body) {
         try (InputStream in = new Limited(body, maxBytes);
              JsonParser parser = LimitedJson.parser(in, strings)) {
-            JsonNode node = JSON.readTree(parser);
+            JsonNode node = readTree(parser, in);
             if (node == null || node.isMissingNode()) throw new BadInput("Request body is empty", "body");
             requireEnd(parser);
             return node;
         } catch (JsonProcessingException e) {
-            LimitedJson.refusal(e).ifPresent(refused -> {
-                throw refused;
-            });
             throw new BadInput("Request body is not valid JSON: " + e.getOriginalMessage(), "body");
         } catch (Overflow e) {
             throw tooLarge();
         } catch (IOException e) {
             throw new BadInput("Could not read the request body: " + e.getMessage(), "body");
+        }
+    }
+
+    /**
+     * A value refused while it is read ends the parse; the rest of the body (within the size limit) is read and
+     * dropped, because a connection closed on a client that is still sending loses the answer with it.
+     */
+    private static JsonNode readTree(JsonParser parser, InputStream in) throws IOException {
+        try {
+            return JSON.readTree(parser);
+        } catch (JsonProcessingException e) {
+            Optional<RequestError> refused = LimitedJson.refusal(e);
+            if (refused.isEmpty()) throw e;
+            try {
+                in.transferTo(OutputStream.nullOutputStream());
+            } catch (IOException tooLongOrGone) {
+                // the refusal is the answer either way
+            }
+            throw refused.get();
         }
     }
 
